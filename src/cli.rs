@@ -1,0 +1,135 @@
+//! The command line: every subcommand and option, with its help.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+use crate::model::CardKind;
+use crate::paint::ColorChoice;
+
+/// Drill your interview stories: pick the story that fits a question, tell it, check your facts.
+///
+/// Run with no command to review what is due today.
+#[derive(Debug, Parser)]
+#[command(
+    name = "storydrill",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// The database file [default: <data dir>/storydrill/storydrill.db]
+    #[arg(long, global = true, env = "STORYDRILL_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// When to use colors (NO_COLOR is honoured; never when output is not a terminal)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Review what is due today (the default command)
+    Review(ReviewArgs),
+    /// Decks with their card counts (new / due today / total)
+    Decks {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The story catalog that "which story fits" answers from
+    Stories {
+        #[arg(long)]
+        json: bool,
+    },
+    /// List cards
+    List(ListArgs),
+    /// One card: its text, scheduling state and review history
+    Show {
+        /// Card id, card key, or story key (its recall card)
+        card: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record one review of a card without the prompt (for scripts and editor plugins)
+    Grade {
+        /// Card id, card key, or story key (its recall card)
+        card: String,
+        /// 0 blackout … 3 correct with difficulty, 4 after hesitation, 5 perfect
+        quality: crate::types::Quality,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add or update a deck from a TOML deck file, by stable keys (history is kept)
+    Import {
+        file: PathBuf,
+        /// Check the file and show what would change, without changing anything
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a deck as a TOML deck file
+    Export {
+        deck: String,
+        /// Write to FILE instead of standard output
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Read or change settings stored in the database
+    Config {
+        #[command(subcommand)]
+        action: Option<ConfigAction>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Print one setting
+    Get { key: String },
+    /// Change one setting
+    Set { key: String, value: String },
+    /// Back to the default value
+    Unset { key: String },
+    /// Every setting with its value
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args, Default, Clone)]
+pub struct ReviewArgs {
+    /// Only cards of this deck
+    #[arg(long)]
+    pub deck: Option<String>,
+    /// Only cards of this kind
+    #[arg(long, value_enum)]
+    pub kind: Option<CardKind>,
+    /// New cards to introduce today (instead of the new-per-day setting)
+    #[arg(long, value_name = "N")]
+    pub new: Option<u32>,
+    /// Stop after N cards
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u32>,
+    /// Drill any cards without changing their schedule (e.g. the night before an interview)
+    #[arg(long)]
+    pub cram: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[arg(long)]
+    pub deck: Option<String>,
+    #[arg(long, value_enum)]
+    pub kind: Option<CardKind>,
+    /// Only cards due today or earlier
+    #[arg(long)]
+    pub due: bool,
+    /// Also cards retired from their deck
+    #[arg(long)]
+    pub retired: bool,
+    #[arg(long)]
+    pub json: bool,
+}

@@ -1,0 +1,162 @@
+//! Cloze texts in Anki's `{{c1::answer::hint}}` syntax: find the blanks, show the question, compare answers.
+
+/// One `{{cN::answer::hint}}` in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blank {
+    pub number: u32,
+    pub answer: String,
+    pub hint: Option<String>,
+    /// Byte range of the whole `{{…}}` in the text.
+    pub span: std::ops::Range<usize>,
+}
+
+/// Every blank of a text, in order.
+pub fn blanks(text: &str) -> Vec<Blank> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(open) = text[from..].find("{{c").map(|i| i + from) {
+        let Some(close) = text[open..].find("}}").map(|i| i + open) else {
+            break;
+        };
+        let inner = &text[open + 3..close];
+        if let Some((digits, rest)) = inner.split_once("::") {
+            if let Ok(number) = digits.parse::<u32>() {
+                let (answer, hint) = match rest.split_once("::") {
+                    Some((a, h)) => (a, Some(h.to_string())),
+                    None => (rest, None),
+                };
+                found.push(Blank {
+                    number,
+                    answer: answer.to_string(),
+                    hint,
+                    span: open..close + 2,
+                });
+                from = close + 2;
+                continue;
+            }
+        }
+        from = open + 3;
+    }
+    found
+}
+
+/// Why a cloze text cannot be drilled, if it cannot.
+pub fn check(text: &str) -> Result<(), String> {
+    let all = blanks(text);
+    if all.is_empty() {
+        return Err("has no {{c1::…}} blank".into());
+    }
+    if let Some(b) = all.iter().find(|b| b.answer.trim().is_empty()) {
+        return Err(format!("blank c{} has an empty answer", b.number));
+    }
+    Ok(())
+}
+
+/// The lowest cloze number of the text: the one its card asks for.
+pub fn asked_number(text: &str) -> u32 {
+    blanks(text).iter().map(|b| b.number).min().unwrap_or(1)
+}
+
+/// The text with blank `number` hidden as `[…]` (or `[hint]`) and every other blank filled in.
+pub fn question(text: &str, number: u32) -> String {
+    render(text, |b| {
+        if b.number == number {
+            format!("[{}]", b.hint.as_deref().unwrap_or("…"))
+        } else {
+            b.answer.clone()
+        }
+    })
+}
+
+/// The text with every blank filled in.
+pub fn full(text: &str) -> String {
+    render(text, |b| b.answer.clone())
+}
+
+/// The hidden answers of blank `number`, in order.
+pub fn answers(text: &str, number: u32) -> Vec<String> {
+    blanks(text)
+        .into_iter()
+        .filter(|b| b.number == number)
+        .map(|b| b.answer)
+        .collect()
+}
+
+fn render(text: &str, fill: impl Fn(&Blank) -> String) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for b in blanks(text) {
+        out.push_str(&text[last..b.span.start]);
+        out.push_str(&fill(&b));
+        last = b.span.end;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// Folds text for lenient comparison: full-width to half-width, lowercase, no spaces or punctuation.
+pub fn fold(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{3000}' => ' ',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            c => c,
+        })
+        .flat_map(char::to_lowercase)
+        .filter(|c| !c.is_whitespace() && !is_punctuation(*c))
+        .collect()
+}
+
+fn is_punctuation(c: char) -> bool {
+    c.is_ascii_punctuation()
+        || matches!(c, '\u{3000}'..='\u{303F}' | '\u{2010}'..='\u{206F}' | '\u{FE30}'..='\u{FE4F}' | '·')
+}
+
+/// Whether a typed answer matches the hidden answers (several blanks: typed in order, any separator).
+pub fn is_correct(typed: &str, expected: &[String]) -> bool {
+    let want: String = expected.iter().map(|e| fold(e)).collect();
+    !want.is_empty() && fold(typed) == want
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_blanks_with_hints() {
+        let text = "把 user 表分拆为{{c1::256}}个，按{{c2::hash(username)::怎么分}}";
+        let b = blanks(text);
+        assert_eq!(b.len(), 2);
+        assert_eq!((b[0].number, b[0].answer.as_str()), (1, "256"));
+        assert_eq!(b[1].hint.as_deref(), Some("怎么分"));
+        assert_eq!(question(text, 1), "把 user 表分拆为[…]个，按hash(username)");
+        assert_eq!(question(text, 2), "把 user 表分拆为256个，按[怎么分]");
+        assert_eq!(full(text), "把 user 表分拆为256个，按hash(username)");
+    }
+
+    #[test]
+    fn malformed_markup_is_not_a_blank() {
+        assert!(blanks("{{c::x}} {{cx::y}} {{c1::open").is_empty());
+        assert!(check("no blank").is_err());
+        assert!(check("{{c1::}}").is_err());
+        assert!(check("{{c1::ok}}").is_ok());
+    }
+
+    #[test]
+    fn comparison_ignores_width_case_spaces_and_punctuation() {
+        let want = vec!["Hash(username)".to_string()];
+        assert!(is_correct("hash username", &want));
+        assert!(is_correct("ＨＡＳＨ（ｕｓｅｒｎａｍｅ）", &want));
+        assert!(!is_correct("hash(userid)", &want));
+        assert!(is_correct("网络 磁盘。", &["网络磁盘".to_string()]));
+        assert!(!is_correct("", &["x".to_string()]));
+    }
+
+    #[test]
+    fn several_blanks_of_one_number_are_typed_in_order() {
+        let text = "{{c1::京东}}开源，已成为{{c1::apache}}项目";
+        let want = answers(text, 1);
+        assert!(is_correct("京东 / Apache", &want));
+        assert!(!is_correct("apache 京东", &want));
+    }
+}

@@ -1,0 +1,117 @@
+//! The shell around the core: one module per subcommand, each wiring the store and the core to the terminal.
+
+mod config;
+mod decks;
+mod export;
+mod grade;
+mod import;
+mod list;
+pub mod show;
+mod stories;
+
+use anyhow::Context;
+use clap::Parser;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+use crate::clock::Clock;
+use crate::paint;
+use crate::settings::{self, Settings};
+use crate::store::Store;
+use crate::types::StudyDay;
+
+/// What every command that touches the database runs with.
+pub struct Ctx {
+    pub store: Store,
+    pub clock: Clock,
+    pub settings: Settings,
+}
+
+impl Ctx {
+    pub fn open(db: Option<PathBuf>) -> anyhow::Result<Ctx> {
+        let clock = Clock::from_env()?;
+        let path = match db {
+            Some(path) => path,
+            None => default_db_path()?,
+        };
+        let store = Store::open(&path)?;
+        let settings = settings::load(&store)?;
+        Ok(Ctx {
+            store,
+            clock,
+            settings,
+        })
+    }
+
+    pub fn today(&self) -> StudyDay {
+        self.clock.study_day(self.settings.rollover_hour)
+    }
+}
+
+pub fn default_db_path() -> anyhow::Result<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "storydrill").context(
+        "could not find a data folder for this user (no home directory); pass --db PATH",
+    )?;
+    Ok(dirs.data_dir().join("storydrill.db"))
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    paint::init(cli.color);
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            let _ = writeln!(std::io::stderr(), "storydrill: error: {err:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let command = cli.command.unwrap_or(Command::Review(Default::default()));
+    let mut ctx = Ctx::open(cli.db)?;
+    match command {
+        Command::Review(args) => return crate::session::run(&mut ctx, &args),
+        Command::Decks { json } => decks::run(&ctx, json)?,
+        Command::Stories { json } => stories::run(&ctx, json)?,
+        Command::List(args) => list::run(&ctx, &args)?,
+        Command::Show { card, json } => show::run(&ctx, &card, json)?,
+        Command::Grade {
+            card,
+            quality,
+            json,
+        } => grade::run(&mut ctx, &card, quality, json)?,
+        Command::Import {
+            file,
+            dry_run,
+            json,
+        } => import::run(&mut ctx, &file, dry_run, json)?,
+        Command::Export { deck, output } => export::run(&ctx, &deck, output.as_deref())?,
+        Command::Config { action } => config::run(&ctx, action)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes to standard output; a closed pipe comes back as an error `main` turns into a quiet exit.
+pub fn print(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    let mut text = serde_json::to_string_pretty(value)?;
+    text.push('\n');
+    print(&text)
+}

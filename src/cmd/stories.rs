@@ -1,0 +1,52 @@
+//! `storydrill stories`: the story catalog.
+
+use serde::Serialize;
+
+use super::{print, print_json, Ctx};
+use crate::text::{pad, sanitize, truncate};
+
+#[derive(Serialize)]
+struct StoryJson<'a> {
+    number: u32,
+    key: &'a str,
+    title: &'a str,
+    deck: &'a str,
+    kind: &'a str,
+    source: &'a str,
+    aliases: &'a [String],
+}
+
+pub fn run(ctx: &Ctx, json: bool) -> anyhow::Result<()> {
+    let stories = ctx.store.stories()?;
+    if json {
+        let rows: Vec<StoryJson<'_>> = stories
+            .iter()
+            .map(|s| StoryJson {
+                number: s.number,
+                key: &s.key,
+                title: &s.title,
+                deck: &s.deck,
+                kind: s.kind.as_str(),
+                source: s.source.as_str(),
+                aliases: &s.aliases,
+            })
+            .collect();
+        return print_json(&rows);
+    }
+    let mut out = String::new();
+    for s in &stories {
+        out.push_str(&format!(
+            "{:>3}  {}  {}  {}{}\n",
+            s.number,
+            pad(&truncate(&sanitize(&s.title), 34), 34),
+            pad(&s.key, 20),
+            s.deck,
+            if s.source == crate::deck::Source::Written {
+                " (written)"
+            } else {
+                ""
+            }
+        ));
+    }
+    print(&out)
+}

@@ -1,0 +1,95 @@
+//! Plain data the core works on: cards, catalog stories and review log entries, as read from the store.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::deck::{Source, StoryKind};
+use crate::sm2::{CardState, ReviewKind};
+use crate::types::{CardId, Quality, StudyDay};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum CardKind {
+    /// An interview question; the answer is a story.
+    Match,
+    /// Tell a story or a template.
+    Recall,
+    /// Fill a blank.
+    Cloze,
+    /// Front and back.
+    Basic,
+}
+
+impl CardKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CardKind::Match => "match",
+            CardKind::Recall => "recall",
+            CardKind::Cloze => "cloze",
+            CardKind::Basic => "basic",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CardKind> {
+        match s {
+            "match" => Some(CardKind::Match),
+            "recall" => Some(CardKind::Recall),
+            "cloze" => Some(CardKind::Cloze),
+            "basic" => Some(CardKind::Basic),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Card {
+    pub id: CardId,
+    pub key: String,
+    pub deck: String,
+    pub kind: CardKind,
+    /// The story this card belongs to (a match card: its best answer).
+    pub story: Option<String>,
+    pub front: String,
+    pub back: String,
+    /// Accepted story keys of a match card.
+    pub answers: Vec<String>,
+    pub tags: Vec<String>,
+    pub suspended: bool,
+    pub retired: bool,
+    pub buried_until: Option<StudyDay>,
+    pub state: CardState,
+}
+
+/// One entry of the story catalog.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Story {
+    pub key: String,
+    pub number: u32,
+    pub title: String,
+    pub deck: String,
+    pub kind: StoryKind,
+    pub source: Source,
+    pub aliases: Vec<String>,
+    pub prompt: String,
+    pub text: String,
+    pub written: Option<String>,
+    pub diagram: Option<String>,
+    pub points: Vec<String>,
+}
+
+/// One answer, as appended to the review log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Review {
+    pub id: i64,
+    pub card_id: CardId,
+    pub at: DateTime<Utc>,
+    pub day: StudyDay,
+    pub quality: Quality,
+    pub kind: ReviewKind,
+    pub answer: String,
+    pub answered_story: Option<String>,
+    pub correct: Option<bool>,
+    pub ms: i64,
+    pub before: CardState,
+    pub after: CardState,
+}

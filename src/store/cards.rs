@@ -1,0 +1,386 @@
+//! Cards, the story catalog and the review log.
+
+use anyhow::{bail, Context};
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
+
+use super::Store;
+use crate::deck::{Source, StoryKind};
+use crate::model::{Card, CardKind, Review, Story};
+use crate::sm2::{CardState, ReviewKind};
+use crate::types::{CardId, Quality, StudyDay};
+
+const CARD_COLUMNS: &str = "c.id, c.key, d.name, c.kind, s.key, c.front, c.back, c.answers, c.tags, \
+     c.suspended, c.retired, c.buried_until, c.repetitions, c.easiness, c.interval_days, c.due, c.lapses, \
+     c.reviews, c.last_review";
+const CARD_FROM: &str =
+    "FROM card c JOIN deck d ON d.id = c.deck_id LEFT JOIN story s ON s.id = c.story_id";
+
+fn card_from_row(row: &Row<'_>) -> rusqlite::Result<Card> {
+    let kind: String = row.get(3)?;
+    Ok(Card {
+        id: row.get(0)?,
+        key: row.get(1)?,
+        deck: row.get(2)?,
+        kind: CardKind::parse(&kind).unwrap_or(CardKind::Basic),
+        story: row.get(4)?,
+        front: row.get(5)?,
+        back: row.get(6)?,
+        answers: json_list(&row.get::<_, String>(7)?),
+        tags: json_list(&row.get::<_, String>(8)?),
+        suspended: row.get(9)?,
+        retired: row.get(10)?,
+        buried_until: row.get(11)?,
+        state: CardState {
+            repetitions: row.get(12)?,
+            easiness: row.get(13)?,
+            interval_days: row.get(14)?,
+            due: row.get(15)?,
+            lapses: row.get(16)?,
+            reviews: row.get(17)?,
+            last_review: row.get(18)?,
+        },
+    })
+}
+
+pub(super) fn json_list(text: &str) -> Vec<String> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+const STORY_COLUMNS: &str =
+    "s.key, s.number, s.title, d.name, s.kind, s.source, s.aliases, s.prompt, s.text, \
+     s.written, s.diagram, s.points";
+
+fn story_from_row(row: &Row<'_>) -> rusqlite::Result<Story> {
+    Ok(Story {
+        key: row.get(0)?,
+        number: row.get(1)?,
+        title: row.get(2)?,
+        deck: row.get(3)?,
+        kind: StoryKind::parse(&row.get::<_, String>(4)?).unwrap_or(StoryKind::Story),
+        source: Source::parse(&row.get::<_, String>(5)?).unwrap_or(Source::Written),
+        aliases: json_list(&row.get::<_, String>(6)?),
+        prompt: row.get(7)?,
+        text: row.get(8)?,
+        written: row.get(9)?,
+        diagram: row.get(10)?,
+        points: json_list(&row.get::<_, String>(11)?),
+    })
+}
+
+/// Which cards `list` shows.
+#[derive(Debug, Default, Clone)]
+pub struct CardFilter {
+    pub deck: Option<String>,
+    pub kind: Option<CardKind>,
+    /// Only cards due on or before this day.
+    pub due_by: Option<StudyDay>,
+    pub include_retired: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DeckSummary {
+    pub name: String,
+    pub title: String,
+    pub new: u32,
+    pub due: u32,
+    pub total: u32,
+}
+
+/// An answer about to be logged.
+#[derive(Debug, Clone)]
+pub struct NewReview {
+    pub card_id: CardId,
+    pub at: DateTime<Utc>,
+    pub day: StudyDay,
+    pub quality: Quality,
+    pub kind: ReviewKind,
+    pub answer: String,
+    pub answered_story: Option<String>,
+    pub correct: Option<bool>,
+    pub ms: i64,
+    pub before: CardState,
+    pub after: CardState,
+}
+
+impl Store {
+    /// A card by id (a number) or key; a story key finds the story's recall card.
+    pub fn find_card(&self, reference: &str) -> anyhow::Result<Option<Card>> {
+        let reference = reference.trim();
+        let by_id = reference.parse::<i64>().ok();
+        let sql = format!("SELECT {CARD_COLUMNS} {CARD_FROM} WHERE c.id = ?1 OR c.key = ?2 OR c.key = ?2 || '.recall' ORDER BY c.key = ?2 DESC LIMIT 1");
+        Ok(self
+            .conn
+            .query_row(&sql, params![by_id, reference], card_from_row)
+            .optional()?)
+    }
+
+    /// Like `find_card`, but a missing card is an error that says what was asked for.
+    pub fn card(&self, reference: &str) -> anyhow::Result<Card> {
+        match self.find_card(reference)? {
+            Some(card) => Ok(card),
+            None => bail!("no card with id or key {reference:?} (see `storydrill list`)"),
+        }
+    }
+
+    pub fn card_by_id(&self, id: CardId) -> anyhow::Result<Card> {
+        let sql = format!("SELECT {CARD_COLUMNS} {CARD_FROM} WHERE c.id = ?1");
+        self.conn
+            .query_row(&sql, [id], card_from_row)
+            .with_context(|| format!("card {id} is gone"))
+    }
+
+    pub fn cards(&self, filter: &CardFilter) -> anyhow::Result<Vec<Card>> {
+        let mut sql = format!(
+            "SELECT {CARD_COLUMNS} {CARD_FROM} WHERE (?1 IS NULL OR d.name = ?1) AND (?2 IS NULL OR c.kind = ?2)
+             AND (?3 IS NULL OR (c.due IS NOT NULL AND c.due <= ?3 AND c.suspended = 0))"
+        );
+        if !filter.include_retired {
+            sql.push_str(" AND c.retired = 0");
+        }
+        sql.push_str(" ORDER BY d.id, c.position, c.id");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(
+            params![filter.deck, filter.kind.map(|k| k.as_str()), filter.due_by],
+            card_from_row,
+        )?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Cards that may be shown in a session on `today`: not retired, suspended or buried.
+    /// Due ones (due ≤ today) and new ones, each in the order the queue needs.
+    pub fn session_candidates(
+        &self,
+        today: StudyDay,
+        deck: Option<&str>,
+    ) -> anyhow::Result<(Vec<Card>, Vec<Card>)> {
+        let base = "c.retired = 0 AND c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= ?1) \
+                    AND (?2 IS NULL OR d.name = ?2)";
+        let due_sql = format!("SELECT {CARD_COLUMNS} {CARD_FROM} WHERE c.due IS NOT NULL AND c.due <= ?1 AND {base} ORDER BY c.due, c.id");
+        let new_sql = format!("SELECT {CARD_COLUMNS} {CARD_FROM} WHERE c.reviews = 0 AND {base} ORDER BY d.id, c.position, c.id");
+        let due = self
+            .conn
+            .prepare(&due_sql)?
+            .query_map(params![today, deck], card_from_row)?
+            .collect::<Result<_, _>>()?;
+        let new = self
+            .conn
+            .prepare(&new_sql)?
+            .query_map(params![today, deck], card_from_row)?
+            .collect::<Result<_, _>>()?;
+        Ok((due, new))
+    }
+
+    /// Every card a cram session may drill.
+    pub fn active_cards(&self, deck: Option<&str>) -> anyhow::Result<Vec<Card>> {
+        let sql = format!("SELECT {CARD_COLUMNS} {CARD_FROM} WHERE c.retired = 0 AND c.suspended = 0 AND (?1 IS NULL OR d.name = ?1) ORDER BY c.id");
+        let cards = self
+            .conn
+            .prepare(&sql)?
+            .query_map(params![deck], card_from_row)?
+            .collect::<Result<_, _>>()?;
+        Ok(cards)
+    }
+
+    /// The earliest due day after `today` among active cards.
+    pub fn next_due_after(&self, today: StudyDay) -> anyhow::Result<Option<StudyDay>> {
+        Ok(self.conn.query_row(
+            "SELECT min(due) FROM card WHERE due IS NOT NULL AND due > ?1 AND retired = 0 AND suspended = 0",
+            [today],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Cards due on exactly `day`.
+    pub fn count_due_on(&self, day: StudyDay) -> anyhow::Result<u32> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM card WHERE due = ?1 AND retired = 0 AND suspended = 0",
+            [day],
+            |r| r.get(0),
+        )?)
+    }
+
+    pub fn decks(&self, today: StudyDay) -> anyhow::Result<Vec<DeckSummary>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT d.name, d.title,
+                    count(c.id) FILTER (WHERE c.reviews = 0 AND c.suspended = 0),
+                    count(c.id) FILTER (WHERE c.due <= ?1 AND c.suspended = 0),
+                    count(c.id)
+             FROM deck d LEFT JOIN card c ON c.deck_id = d.id AND c.retired = 0
+             GROUP BY d.id ORDER BY d.id",
+        )?;
+        let rows = stmt.query_map([today], |r| {
+            Ok(DeckSummary {
+                name: r.get(0)?,
+                title: r.get(1)?,
+                new: r.get(2)?,
+                due: r.get(3)?,
+                total: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn deck_exists(&self, name: &str) -> anyhow::Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM deck WHERE name = ?1)",
+            [name],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The story catalog, by number.
+    pub fn stories(&self) -> anyhow::Result<Vec<Story>> {
+        let sql = format!("SELECT {STORY_COLUMNS} FROM story s JOIN deck d ON d.id = s.deck_id WHERE s.retired = 0 ORDER BY s.number");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([], story_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn story(&self, key: &str) -> anyhow::Result<Option<Story>> {
+        let sql = format!(
+            "SELECT {STORY_COLUMNS} FROM story s JOIN deck d ON d.id = s.deck_id WHERE s.key = ?1"
+        );
+        Ok(self
+            .conn
+            .query_row(&sql, [key], story_from_row)
+            .optional()?)
+    }
+
+    pub fn story_exists(&self, key: &str) -> anyhow::Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM story WHERE key = ?1 AND retired = 0)",
+            [key],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Logs one answer and stores the card's new state, in one transaction: committed before it returns.
+    pub fn record_review(&mut self, review: &NewReview) -> anyhow::Result<i64> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (b, a) = (&review.before, &review.after);
+        tx.execute(
+            "INSERT INTO review (card_id, reviewed_at, day, quality, kind, answer, answered_story, correct, ms,
+                before_repetitions, before_easiness, before_interval, before_due, before_lapses, before_reviews, before_last_review,
+                after_repetitions, after_easiness, after_interval, after_due, after_lapses, after_reviews, after_last_review)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+            params![
+                review.card_id,
+                review.at.to_rfc3339_opts(SecondsFormat::Millis, true),
+                review.day,
+                review.quality,
+                review.kind.as_str(),
+                review.answer,
+                review.answered_story,
+                review.correct,
+                review.ms,
+                b.repetitions, b.easiness, b.interval_days, b.due, b.lapses, b.reviews, b.last_review,
+                a.repetitions, a.easiness, a.interval_days, a.due, a.lapses, a.reviews, a.last_review,
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        write_state(&tx, review.card_id, a)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Removes a logged answer and restores the card's state from before it (undo).
+    pub fn undo_review(&mut self, review_id: i64) -> anyhow::Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let sql = format!("SELECT {REVIEW_COLUMNS} FROM review WHERE id = ?1");
+        let review = tx
+            .query_row(&sql, [review_id], review_from_row)
+            .optional()?;
+        let Some(review) = review else {
+            bail!("nothing to undo: answer {review_id} is not in the log")
+        };
+        tx.execute("DELETE FROM review WHERE id = ?1", [review_id])?;
+        write_state(&tx, review.card_id, &review.before)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A card's review log, oldest first.
+    pub fn history(&self, card: CardId) -> anyhow::Result<Vec<Review>> {
+        let sql = format!("SELECT {REVIEW_COLUMNS} FROM review WHERE card_id = ?1 ORDER BY id");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([card], review_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Reviews logged on study days `from..=to`, oldest first.
+    pub fn reviews_between(&self, from: StudyDay, to: StudyDay) -> anyhow::Result<Vec<Review>> {
+        let sql = format!(
+            "SELECT {REVIEW_COLUMNS} FROM review WHERE day >= ?1 AND day <= ?2 ORDER BY id"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params![from, to], review_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn set_suspended(&self, card: CardId, suspended: bool) -> anyhow::Result<()> {
+        self.conn.execute(
+            "UPDATE card SET suspended = ?2 WHERE id = ?1",
+            params![card, suspended],
+        )?;
+        Ok(())
+    }
+
+    /// Hides a card until `until` (skip).
+    pub fn bury(&self, card: CardId, until: StudyDay) -> anyhow::Result<()> {
+        self.conn.execute(
+            "UPDATE card SET buried_until = ?2 WHERE id = ?1",
+            params![card, until],
+        )?;
+        Ok(())
+    }
+}
+
+fn write_state(tx: &rusqlite::Transaction<'_>, card: CardId, s: &CardState) -> anyhow::Result<()> {
+    tx.execute(
+        "UPDATE card SET repetitions = ?2, easiness = ?3, interval_days = ?4, due = ?5, lapses = ?6, reviews = ?7,
+                last_review = ?8 WHERE id = ?1",
+        params![card, s.repetitions, s.easiness, s.interval_days, s.due, s.lapses, s.reviews, s.last_review],
+    )?;
+    Ok(())
+}
+
+const REVIEW_COLUMNS: &str = "id, card_id, reviewed_at, day, quality, kind, answer, answered_story, correct, ms,
+    before_repetitions, before_easiness, before_interval, before_due, before_lapses, before_reviews, before_last_review,
+    after_repetitions, after_easiness, after_interval, after_due, after_lapses, after_reviews, after_last_review";
+
+fn review_from_row(row: &Row<'_>) -> rusqlite::Result<Review> {
+    let at: String = row.get(2)?;
+    let kind: String = row.get(5)?;
+    let state_at = |i: usize| -> rusqlite::Result<CardState> {
+        Ok(CardState {
+            repetitions: row.get(i)?,
+            easiness: row.get(i + 1)?,
+            interval_days: row.get(i + 2)?,
+            due: row.get(i + 3)?,
+            lapses: row.get(i + 4)?,
+            reviews: row.get(i + 5)?,
+            last_review: row.get(i + 6)?,
+        })
+    };
+    Ok(Review {
+        id: row.get(0)?,
+        card_id: row.get(1)?,
+        at: DateTime::parse_from_rfc3339(&at)
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default(),
+        day: row.get(3)?,
+        quality: row.get(4)?,
+        kind: ReviewKind::parse(&kind).unwrap_or(ReviewKind::Scheduled),
+        answer: row.get(6)?,
+        answered_story: row.get(7)?,
+        correct: row.get(8)?,
+        ms: row.get(9)?,
+        before: state_at(10)?,
+        after: state_at(17)?,
+    })
+}

@@ -1,0 +1,120 @@
+//! A sealed environment for running the real binary: a temp database, a fixed clock and shuffle
+//! seed, a fixed time zone, and nothing from the real home directory.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+pub struct Env {
+    pub dir: tempfile::TempDir,
+    pub db: PathBuf,
+    pub now: String,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("test.db");
+        Env {
+            dir,
+            db,
+            now: "2027-01-04T09:30:00+08:00".into(),
+        }
+    }
+
+    /// The clock for the next commands (RFC 3339).
+    pub fn at(&mut self, now: &str) -> &mut Env {
+        self.now = now.to_string();
+        self
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn command(&self) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::cargo_bin("storydrill").expect("binary");
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path())
+            .env("TZ", "Asia/Shanghai")
+            .env("STORYDRILL_DB", &self.db)
+            .env("STORYDRILL_NOW", &self.now)
+            .env("STORYDRILL_SEED", "7")
+            .env("NO_COLOR", "1")
+            .current_dir(self.dir.path());
+        cmd
+    }
+
+    /// Runs with `args` and no stdin.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command()
+            .args(args)
+            .write_stdin("")
+            .output()
+            .expect("run storydrill")
+    }
+
+    /// Runs with `args` and `stdin` piped in.
+    pub fn run_stdin(&self, args: &[&str], stdin: &str) -> Output {
+        self.command()
+            .args(args)
+            .write_stdin(stdin)
+            .output()
+            .expect("run storydrill")
+    }
+
+    /// Runs and requires success; returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "storydrill {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8 stdout")
+    }
+
+    /// Runs and requires success; parses stdout as JSON.
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let text = self.ok(args);
+        serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("storydrill {args:?}: bad JSON ({e}): {text}"))
+    }
+
+    /// Runs and requires failure with exit code `code`; returns stderr.
+    pub fn fails(&self, args: &[&str], code: i32) -> String {
+        let out = self.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "storydrill {args:?}: stdout {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        String::from_utf8(out.stderr).expect("utf-8 stderr")
+    }
+
+    /// Opens the database directly, for asserting on the review log.
+    pub fn sql(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(&self.db).expect("open test db")
+    }
+
+    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, text).expect("write file");
+        path
+    }
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+pub fn exists(path: &Path) -> bool {
+    path.exists()
+}
