@@ -15,6 +15,8 @@ pub struct Deck {
     pub questions: Vec<Question>,
     pub clozes: Vec<Cloze>,
     pub cards: Vec<Basic>,
+    /// Templates the user filled with their own facts (`storydrill fill`).
+    pub filled: Vec<Filled>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +78,8 @@ pub struct Story {
     pub written: Option<String>,
     pub diagram: Option<String>,
     pub points: Vec<String>,
+    /// Tags of the story's recall card.
+    pub tags: Vec<String>,
 }
 
 impl Story {
@@ -96,6 +100,7 @@ pub struct Question {
     /// Accepted story keys, best fit first.
     pub answers: Vec<String>,
     pub why: String,
+    pub tags: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,6 +108,7 @@ pub struct Cloze {
     pub key: String,
     pub story: Option<String>,
     pub text: String,
+    pub tags: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,6 +117,20 @@ pub struct Basic {
     pub front: String,
     pub back: String,
     pub tags: Vec<String>,
+}
+
+/// A template filled with the user's own facts: one answer per blank, in order ("" = not answered).
+/// Its cards (a recall card with the answers in the text, a cloze per fact) are made from it on import,
+/// keyed `<deck>.fill.<template>` and `<deck>.fill.<template>.c<N>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filled {
+    pub template: String,
+    pub answers: Vec<String>,
+}
+
+/// The key of the recall card made from a filled template; its cloze cards add `.c<N>`.
+pub fn filled_key(deck: &str, template: &str) -> String {
+    format!("{deck}.fill.{template}")
 }
 
 /// A deck file that cannot be used, with where the problem is.
@@ -135,6 +155,16 @@ struct RawDeck {
     cloze: Vec<Spanned<RawCloze>>,
     #[serde(default)]
     card: Vec<Spanned<RawBasic>>,
+    #[serde(default)]
+    filled: Vec<Spanned<RawFilled>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFilled {
+    template: Spanned<String>,
+    #[serde(default)]
+    answers: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -163,6 +193,8 @@ struct RawStory {
     diagram: Option<String>,
     #[serde(default)]
     points: Vec<String>,
+    #[serde(default)]
+    tags: Vec<String>,
 }
 
 fn default_kind() -> Spanned<String> {
@@ -180,6 +212,8 @@ struct RawQuestion {
     answers: Spanned<Vec<Spanned<String>>>,
     #[serde(default)]
     why: String,
+    #[serde(default)]
+    tags: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -188,6 +222,8 @@ struct RawCloze {
     key: Spanned<String>,
     story: Option<Spanned<String>>,
     text: Spanned<String>,
+    #[serde(default)]
+    tags: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -323,6 +359,7 @@ pub fn parse(
                 .map(|p| p.trim().to_string())
                 .filter(|p| !p.is_empty())
                 .collect(),
+            tags: clean_tags(&s.tags),
         });
     }
     let local_stories: HashSet<&str> = stories.iter().map(|s| s.key.as_str()).collect();
@@ -357,6 +394,7 @@ pub fn parse(
             text,
             answers,
             why: q.why.trim().to_string(),
+            tags: clean_tags(&q.tags),
         });
     }
 
@@ -381,7 +419,12 @@ pub fn parse(
                 Some(story.to_string())
             }
         };
-        clozes.push(Cloze { key, story, text });
+        clozes.push(Cloze {
+            key,
+            story,
+            text,
+            tags: clean_tags(&c.tags),
+        });
     }
 
     let mut cards = Vec::new();
@@ -393,13 +436,41 @@ pub fn parse(
             key,
             front,
             back: b.back.clone(),
-            tags: b
-                .tags
-                .iter()
-                .map(|t| t.trim().to_string())
-                .filter(|t| !t.is_empty())
-                .collect(),
+            tags: clean_tags(&b.tags),
         });
+    }
+
+    let mut filled = Vec::new();
+    for entry in &raw.filled {
+        let f = entry.get_ref();
+        let template = f.template.get_ref().trim().to_string();
+        if !story_exists(&template) {
+            return Err(at(
+                f.template.span().start,
+                format!("filled template {template:?} is not a known template"),
+            ));
+        }
+        claim(
+            &Spanned::new(f.template.span(), filled_key(&name, &template)),
+            "filled template",
+        )?;
+        filled.push(Filled {
+            template,
+            answers: f.answers.iter().map(|a| a.trim().to_string()).collect(),
+        });
+    }
+    // The cards of a filled template are made from it: no other entry may take their keys.
+    for f in &filled {
+        let prefix = format!("{}.", filled_key(&name, &f.template));
+        if let Some((key, offset)) = seen_keys.iter().find(|(k, _)| k.starts_with(&prefix)) {
+            return Err(at(
+                *offset,
+                format!(
+                    "key {key:?} is reserved for the cards of filled template {:?}",
+                    f.template
+                ),
+            ));
+        }
     }
 
     Ok(Deck {
@@ -409,7 +480,97 @@ pub fn parse(
         questions,
         clozes,
         cards,
+        filled,
     })
+}
+
+fn clean_tags(tags: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in tags.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+        if !out.iter().any(|o| o == t) {
+            out.push(t.to_string());
+        }
+    }
+    out
+}
+
+/// Checks a deck built in memory (by `add`, `edit`, `fill` or a card-file import) with the same rules
+/// `parse` applies to a file; the message names the entry.
+pub fn validate(deck: &Deck, known_story: &dyn Fn(&str) -> bool) -> Result<(), String> {
+    check_deck_name(&deck.name)?;
+    let mut keys: HashSet<String> = HashSet::new();
+    let mut claim = |key: &str, what: &str| -> Result<(), String> {
+        check_key(key).map_err(|m| format!("{what} key {key:?} {m}"))?;
+        if !keys.insert(key.to_string()) {
+            return Err(format!("duplicate key {key:?}"));
+        }
+        Ok(())
+    };
+    let mut numbers = HashSet::new();
+    for s in &deck.stories {
+        claim(&s.key, "story")?;
+        claim(&s.recall_key(), "recall card")?;
+        if let Some(n) = s.number {
+            if n == 0 || !numbers.insert(n) {
+                return Err(format!("story {:?}: bad or duplicate number {n}", s.key));
+            }
+        }
+        for (what, value) in [
+            ("title", &s.title),
+            ("text", &s.text),
+            ("prompt", &s.prompt),
+        ] {
+            if value.trim().is_empty() {
+                return Err(format!("story {:?}: {what} is empty", s.key));
+            }
+        }
+    }
+    let local: HashSet<&str> = deck.stories.iter().map(|s| s.key.as_str()).collect();
+    let exists = |k: &str| local.contains(k) || known_story(k);
+    for q in &deck.questions {
+        claim(&q.key, "question")?;
+        if q.text.trim().is_empty() {
+            return Err(format!("question {:?}: text is empty", q.key));
+        }
+        if q.answers.is_empty() {
+            return Err(format!("question {:?} names no story in answers", q.key));
+        }
+        if let Some(a) = q.answers.iter().find(|a| !exists(a)) {
+            return Err(format!("question {:?} names unknown story {a:?}", q.key));
+        }
+    }
+    for c in &deck.clozes {
+        claim(&c.key, "cloze")?;
+        cloze::check(&c.text).map_err(|p| format!("cloze {:?}: {p}", c.key))?;
+        if let Some(s) = c.story.as_deref().filter(|s| !exists(s)) {
+            return Err(format!("cloze {:?} names unknown story {s:?}", c.key));
+        }
+    }
+    for b in &deck.cards {
+        claim(&b.key, "card")?;
+        if b.front.trim().is_empty() {
+            return Err(format!("card {:?}: front is empty", b.key));
+        }
+    }
+    for f in &deck.filled {
+        if !exists(&f.template) {
+            return Err(format!(
+                "filled template {:?} is not a known template",
+                f.template
+            ));
+        }
+        claim(&filled_key(&deck.name, &f.template), "filled template")?;
+    }
+    for f in &deck.filled {
+        let prefix = format!("{}.", filled_key(&deck.name, &f.template));
+        if let Some(k) = keys.iter().find(|k| k.starts_with(&prefix)) {
+            return Err(format!(
+                "key {k:?} is reserved for the cards of filled template {:?}",
+                f.template
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A key is how a card keeps its history across edits: printable, no spaces, not a bare number.
@@ -490,6 +651,7 @@ pub fn to_toml(deck: &Deck) -> String {
             field(&mut out, "diagram", d);
         }
         list(&mut out, "points", &s.points);
+        tags(&mut out, &s.tags);
     }
     for q in &deck.questions {
         out.push_str("\n[[question]]\n");
@@ -499,6 +661,7 @@ pub fn to_toml(deck: &Deck) -> String {
         if !q.why.is_empty() {
             field(&mut out, "why", &q.why);
         }
+        tags(&mut out, &q.tags);
     }
     for c in &deck.clozes {
         out.push_str("\n[[cloze]]\n");
@@ -507,17 +670,27 @@ pub fn to_toml(deck: &Deck) -> String {
             field(&mut out, "story", s);
         }
         field(&mut out, "text", &c.text);
+        tags(&mut out, &c.tags);
     }
     for b in &deck.cards {
         out.push_str("\n[[card]]\n");
         field(&mut out, "key", &b.key);
         field(&mut out, "front", &b.front);
         field(&mut out, "back", &b.back);
-        if !b.tags.is_empty() {
-            list(&mut out, "tags", &b.tags);
-        }
+        tags(&mut out, &b.tags);
+    }
+    for f in &deck.filled {
+        out.push_str("\n[[filled]]\n");
+        field(&mut out, "template", &f.template);
+        list(&mut out, "answers", &f.answers);
     }
     out
+}
+
+fn tags(out: &mut String, tags: &[String]) {
+    if !tags.is_empty() {
+        list(out, "tags", tags);
+    }
 }
 
 fn field(out: &mut String, name: &str, value: &str) {
@@ -602,6 +775,13 @@ key = "b1"
 front = "front"
 back = "back"
 tags = ["t"]
+
+[[filled]]
+template = "cache-bug"
+answers = [
+  "张三",
+  "",
+]
 "#;
 
     fn known(key: &str) -> bool {
@@ -617,6 +797,38 @@ tags = ["t"]
         assert_eq!(deck.questions[0].answers, vec!["cache-bug", "elsewhere"]);
         assert_eq!(deck.clozes[0].story.as_deref(), Some("cache-bug"));
         assert_eq!(deck.cards[0].tags, vec!["t"]);
+        assert_eq!(deck.filled[0].answers, vec!["张三", ""]);
+        assert_eq!(validate(&deck, &known), Ok(()));
+    }
+
+    #[test]
+    fn tags_on_every_kind_round_trip_and_filled_keys_are_reserved() {
+        let mut deck = parse("mine.toml", GOOD, &known).unwrap();
+        deck.stories[0].tags = vec!["s".into()];
+        deck.questions[0].tags = vec!["q".into()];
+        deck.clozes[0].tags = vec!["c".into()];
+        let text = to_toml(&deck);
+        assert_eq!(parse("x", &text, &known).unwrap(), deck);
+
+        let clash = GOOD.replace("key = \"b1\"", "key = \"mine.fill.cache-bug.c1\"");
+        assert!(
+            error_of(&clash).message.contains("reserved"),
+            "{}",
+            error_of(&clash)
+        );
+        let mut bad = deck.clone();
+        bad.cards[0].key = "mine.fill.cache-bug.c2".into();
+        assert!(validate(&bad, &known).unwrap_err().contains("reserved"));
+        let mut unknown = deck.clone();
+        unknown.filled[0].template = "nowhere".into();
+        assert!(validate(&unknown, &known)
+            .unwrap_err()
+            .contains("not a known template"));
+        let mut dup = deck;
+        dup.questions[0].key = "b1".into();
+        assert!(validate(&dup, &known)
+            .unwrap_err()
+            .contains("duplicate key"));
     }
 
     #[test]

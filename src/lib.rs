@@ -3,12 +3,14 @@
 //! The core (`sm2`, `queue`, `grading`, `cloze`, `deck`, `stats`) is pure: plain data in, plain data
 //! out, no IO and no clock reads. `store` holds every SQL statement; `cmd` wires the core to the terminal.
 
+pub mod arch;
 pub mod builtin;
 pub mod cli;
 pub mod clock;
 pub mod cloze;
 pub mod cmd;
 pub mod deck;
+pub mod fill;
 pub mod model;
 pub mod paint;
 pub mod session;

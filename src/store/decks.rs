@@ -1,13 +1,16 @@
 //! Loading a deck into the database by stable keys, and reading it back as a deck.
 
 use anyhow::bail;
-use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use std::collections::HashSet;
 
 use super::cards::json_list;
 use super::Store;
-use crate::deck::{self, Basic, Cloze, Deck, Question, Source, StoryKind};
+use crate::deck::{self, Basic, Cloze, Deck, Filled, Question, Source, StoryKind};
 use crate::model::CardKind;
+
+/// Told how many cards of a deck have been written so far, and of how many.
+pub type Progress<'a> = &'a mut dyn FnMut(usize, usize);
 
 /// What an import changed.
 #[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
@@ -23,7 +26,7 @@ struct CardRow<'a> {
     key: String,
     kind: CardKind,
     story: Option<&'a str>,
-    front: &'a str,
+    front: std::borrow::Cow<'a, str>,
     back: String,
     answers: &'a [String],
     tags: &'a [String],
@@ -36,7 +39,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let report = import_in(&tx, deck)?;
+        let report = import_in(&tx, deck, &mut |_, _| {})?;
         tx.commit()?;
         Ok(report)
     }
@@ -46,85 +49,170 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let report = import_in(&tx, deck)?;
+        let report = import_in(&tx, deck, &mut |_, _| {})?;
         tx.rollback()?;
         Ok(report)
     }
 
+    /// Changes decks in one transaction: reads each named deck as it is (an empty one if it does not
+    /// exist yet), lets `change` edit them, checks them with the deck file's rules and writes them back
+    /// by stable keys (history kept; cards no longer in a deck retired). `preview` rolls back.
+    pub fn update_decks<T>(
+        &mut self,
+        names: &[String],
+        preview: bool,
+        progress: Progress<'_>,
+        change: impl FnOnce(&mut Vec<Deck>, &Connection) -> anyhow::Result<T>,
+    ) -> anyhow::Result<(T, Vec<ImportReport>)> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut decks = Vec::new();
+        for name in names {
+            decks.push(match export_in(&tx, name)? {
+                Some(d) => d,
+                None => Deck {
+                    name: name.clone(),
+                    title: String::new(),
+                    stories: vec![],
+                    questions: vec![],
+                    clozes: vec![],
+                    cards: vec![],
+                    filled: vec![],
+                },
+            });
+        }
+        let value = change(&mut decks, &tx)?;
+        let mut reports = Vec::new();
+        for d in &decks {
+            let local: HashSet<&str> = decks
+                .iter()
+                .flat_map(|d| d.stories.iter().map(|s| s.key.as_str()))
+                .collect();
+            deck::validate(d, &|k| local.contains(k) || story_exists_in(&tx, k))
+                .map_err(|m| anyhow::anyhow!("deck {}: {m}", d.name))?;
+            reports.push(import_in(&tx, d, progress)?);
+        }
+        if preview {
+            tx.rollback()?;
+        } else {
+            tx.commit()?;
+        }
+        Ok((value, reports))
+    }
+
     /// Reads a deck back in file form.
     pub fn export_deck(&self, name: &str) -> anyhow::Result<Deck> {
-        let Some((deck_id, title)) = self
-            .conn
-            .query_row("SELECT id, title FROM deck WHERE name = ?1", [name], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get(1)?))
-            })
-            .optional()?
-        else {
-            bail!("no deck named {name:?} (see `storydrill decks`)");
-        };
-        let mut stmt = self.conn.prepare(
-            "SELECT key, number, title, kind, source, aliases, prompt, text, written, diagram, points
-             FROM story WHERE deck_id = ?1 AND retired = 0 ORDER BY position, id",
-        )?;
-        let stories = stmt
-            .query_map([deck_id], |r| {
-                Ok(deck::Story {
-                    key: r.get(0)?,
-                    number: Some(r.get(1)?),
-                    title: r.get(2)?,
-                    kind: StoryKind::parse(&r.get::<_, String>(3)?).unwrap_or(StoryKind::Story),
-                    source: Source::parse(&r.get::<_, String>(4)?).unwrap_or(Source::Written),
-                    aliases: json_list(&r.get::<_, String>(5)?),
-                    prompt: r.get(6)?,
-                    text: r.get(7)?,
-                    written: r.get(8)?,
-                    diagram: r.get(9)?,
-                    points: json_list(&r.get::<_, String>(10)?),
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut stmt = self.conn.prepare(
-            "SELECT c.kind, c.key, s.key, c.front, c.back, c.answers, c.tags
-             FROM card c LEFT JOIN story s ON s.id = c.story_id
-             WHERE c.deck_id = ?1 AND c.retired = 0 AND c.kind != 'recall' ORDER BY c.position, c.id",
-        )?;
-        let mut out = Deck {
-            name: name.to_string(),
-            title,
-            stories,
-            questions: vec![],
-            clozes: vec![],
-            cards: vec![],
-        };
-        let mut rows = stmt.query([deck_id])?;
-        while let Some(r) = rows.next()? {
-            let kind: String = r.get(0)?;
-            let key: String = r.get(1)?;
-            let story: Option<String> = r.get(2)?;
-            let front: String = r.get(3)?;
-            let back: String = r.get(4)?;
-            match CardKind::parse(&kind) {
-                Some(CardKind::Match) => out.questions.push(Question {
-                    key,
-                    text: front,
-                    answers: json_list(&r.get::<_, String>(5)?),
-                    why: back,
-                }),
-                Some(CardKind::Cloze) => out.clozes.push(Cloze {
-                    key,
-                    story,
-                    text: front,
-                }),
-                _ => out.cards.push(Basic {
-                    key,
-                    front,
-                    back,
-                    tags: json_list(&r.get::<_, String>(6)?),
-                }),
-            }
+        match export_in(&self.conn, name)? {
+            Some(deck) => Ok(deck),
+            None => bail!("no deck named {name:?} (see `storydrill decks`)"),
         }
-        Ok(out)
     }
+}
+
+/// Reads a deck back in file form; None when there is no such deck.
+pub(super) fn export_in(conn: &Connection, name: &str) -> anyhow::Result<Option<Deck>> {
+    let Some((deck_id, title)) = conn
+        .query_row("SELECT id, title FROM deck WHERE name = ?1", [name], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get(1)?))
+        })
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare(
+        "SELECT s.key, s.number, s.title, s.kind, s.source, s.aliases, s.prompt, s.text, s.written, s.diagram,
+                s.points, coalesce(c.tags, '[]')
+         FROM story s LEFT JOIN card c ON c.key = s.key || '.recall'
+         WHERE s.deck_id = ?1 AND s.retired = 0 ORDER BY s.position, s.id",
+    )?;
+    let stories = stmt
+        .query_map([deck_id], |r| {
+            Ok(deck::Story {
+                key: r.get(0)?,
+                number: Some(r.get(1)?),
+                title: r.get(2)?,
+                kind: StoryKind::parse(&r.get::<_, String>(3)?).unwrap_or(StoryKind::Story),
+                source: Source::parse(&r.get::<_, String>(4)?).unwrap_or(Source::Written),
+                aliases: json_list(&r.get::<_, String>(5)?),
+                prompt: r.get(6)?,
+                text: r.get(7)?,
+                written: r.get(8)?,
+                diagram: r.get(9)?,
+                points: json_list(&r.get::<_, String>(10)?),
+                tags: json_list(&r.get::<_, String>(11)?),
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut stmt = conn
+        .prepare("SELECT template, answers FROM filled WHERE deck_id = ?1 ORDER BY position, id")?;
+    let filled = stmt
+        .query_map([deck_id], |r| {
+            Ok(Filled {
+                template: r.get(0)?,
+                answers: json_list(&r.get::<_, String>(1)?),
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    // The cards of filled templates are made from them, not written out.
+    let generated: Vec<String> = filled
+        .iter()
+        .map(|f| deck::filled_key(name, &f.template))
+        .collect();
+    let is_generated = |key: &str| {
+        generated.iter().any(|g| {
+            key.strip_prefix(g.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        })
+    };
+    let mut stmt = conn.prepare(
+        "SELECT c.kind, c.key, s.key, c.front, c.back, c.answers, c.tags
+         FROM card c LEFT JOIN story s ON s.id = c.story_id
+         WHERE c.deck_id = ?1 AND c.retired = 0 AND c.kind != 'recall' ORDER BY c.position, c.id",
+    )?;
+    let mut out = Deck {
+        name: name.to_string(),
+        title,
+        stories,
+        questions: vec![],
+        clozes: vec![],
+        cards: vec![],
+        filled,
+    };
+    let mut rows = stmt.query([deck_id])?;
+    while let Some(r) = rows.next()? {
+        let kind: String = r.get(0)?;
+        let key: String = r.get(1)?;
+        if is_generated(&key) {
+            continue;
+        }
+        let story: Option<String> = r.get(2)?;
+        let front: String = r.get(3)?;
+        let back: String = r.get(4)?;
+        let tags = json_list(&r.get::<_, String>(6)?);
+        match CardKind::parse(&kind) {
+            Some(CardKind::Match) => out.questions.push(Question {
+                key,
+                text: front,
+                answers: json_list(&r.get::<_, String>(5)?),
+                why: back,
+                tags,
+            }),
+            Some(CardKind::Cloze) => out.clozes.push(Cloze {
+                key,
+                story,
+                text: front,
+                tags,
+            }),
+            _ => out.cards.push(Basic {
+                key,
+                front,
+                back,
+                tags,
+            }),
+        }
+    }
+    Ok(Some(out))
 }
 
 /// deck id, kind, front, back, answers, tags, story key, position, retired
@@ -140,7 +228,11 @@ type ExistingCard = (
     bool,
 );
 
-fn import_in(tx: &Transaction<'_>, deck: &Deck) -> anyhow::Result<ImportReport> {
+fn import_in(
+    tx: &Transaction<'_>,
+    deck: &Deck,
+    progress: Progress<'_>,
+) -> anyhow::Result<ImportReport> {
     tx.execute(
         "INSERT INTO deck (name, title) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET title = excluded.title",
         params![deck.name, deck.title],
@@ -227,10 +319,10 @@ fn import_in(tx: &Transaction<'_>, deck: &Deck) -> anyhow::Result<ImportReport> 
             key: s.recall_key(),
             kind: CardKind::Recall,
             story: Some(&s.key),
-            front: &s.prompt,
+            front: s.prompt.as_str().into(),
             back: s.text.clone(),
             answers: &[],
-            tags: &[],
+            tags: &s.tags,
         });
     }
     for q in &deck.questions {
@@ -238,10 +330,10 @@ fn import_in(tx: &Transaction<'_>, deck: &Deck) -> anyhow::Result<ImportReport> 
             key: q.key.clone(),
             kind: CardKind::Match,
             story: q.answers.first().map(String::as_str),
-            front: &q.text,
+            front: q.text.as_str().into(),
             back: q.why.clone(),
             answers: &q.answers,
-            tags: &[],
+            tags: &q.tags,
         });
     }
     for c in &deck.clozes {
@@ -249,10 +341,10 @@ fn import_in(tx: &Transaction<'_>, deck: &Deck) -> anyhow::Result<ImportReport> 
             key: c.key.clone(),
             kind: CardKind::Cloze,
             story: c.story.as_deref(),
-            front: &c.text,
+            front: c.text.as_str().into(),
             back: crate::cloze::full(&c.text),
             answers: &[],
-            tags: &[],
+            tags: &c.tags,
         });
     }
     for b in &deck.cards {
@@ -260,23 +352,46 @@ fn import_in(tx: &Transaction<'_>, deck: &Deck) -> anyhow::Result<ImportReport> 
             key: b.key.clone(),
             kind: CardKind::Basic,
             story: None,
-            front: &b.front,
+            front: b.front.as_str().into(),
             back: b.back.clone(),
             answers: &[],
             tags: &b.tags,
         });
     }
+    write_filled(tx, deck_id, deck, &mut rows)?;
 
     let mut keys = HashSet::new();
+    let mut find = tx.prepare_cached(
+        "SELECT c.deck_id, c.kind, c.front, c.back, c.answers, c.tags, s.key, c.position, c.retired
+         FROM card c LEFT JOIN story s ON s.id = c.story_id WHERE c.key = ?1",
+    )?;
+    let mut upsert = tx.prepare_cached(
+        "INSERT INTO card (key, deck_id, kind, story_id, front, back, answers, tags, position, retired)
+         VALUES (?1, ?2, ?3, (SELECT id FROM story WHERE key = ?4), ?5, ?6, ?7, ?8, ?9, 0)
+         ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, story_id = excluded.story_id, front = excluded.front,
+            back = excluded.back, answers = excluded.answers, tags = excluded.tags, position = excluded.position,
+            retired = 0",
+    )?;
+    let total = rows.len();
     for (position, row) in rows.iter().enumerate() {
+        if position % 1000 == 0 {
+            progress(position, total);
+        }
         keys.insert(row.key.clone());
-        let existing: Option<ExistingCard> = tx
-            .query_row(
-                "SELECT c.deck_id, c.kind, c.front, c.back, c.answers, c.tags, s.key, c.position, c.retired
-                 FROM card c LEFT JOIN story s ON s.id = c.story_id WHERE c.key = ?1",
-                [&row.key],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?)),
-            )
+        let existing: Option<ExistingCard> = find
+            .query_row([&row.key], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                ))
+            })
             .optional()?;
         let answers = to_json(row.answers);
         let tags = to_json(row.tags);
@@ -290,7 +405,7 @@ fn import_in(tx: &Transaction<'_>, deck: &Deck) -> anyhow::Result<ImportReport> 
             }
             Some((_, kind, front, back, old_answers, old_tags, story, old_position, retired)) => {
                 let same = kind == row.kind.as_str()
-                    && front == row.front
+                    && front == *row.front
                     && back == row.back
                     && old_answers == answers
                     && old_tags == tags
@@ -305,20 +420,104 @@ fn import_in(tx: &Transaction<'_>, deck: &Deck) -> anyhow::Result<ImportReport> 
             }
             None => report.added += 1,
         }
-        tx.execute(
-            "INSERT INTO card (key, deck_id, kind, story_id, front, back, answers, tags, position, retired)
-             VALUES (?1, ?2, ?3, (SELECT id FROM story WHERE key = ?4), ?5, ?6, ?7, ?8, ?9, 0)
-             ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, story_id = excluded.story_id, front = excluded.front,
-                back = excluded.back, answers = excluded.answers, tags = excluded.tags, position = excluded.position,
-                retired = 0",
-            params![row.key, deck_id, row.kind.as_str(), row.story, row.front, &row.back, answers, tags, position as i64],
-        )?;
+        upsert.execute(params![
+            row.key,
+            deck_id,
+            row.kind.as_str(),
+            row.story,
+            row.front,
+            &row.back,
+            answers,
+            tags,
+            position as i64
+        ])?;
     }
+    progress(total, total);
     report.retired = tx.execute(
         "UPDATE card SET retired = 1 WHERE deck_id = ?1 AND retired = 0 AND key NOT IN (SELECT value FROM json_each(?2))",
         params![deck_id, to_json(&keys.into_iter().collect::<Vec<_>>())],
     )? as u32;
     Ok(report)
+}
+
+/// Stores the deck's filled templates and adds the cards made from them to `rows`.
+fn write_filled<'a>(
+    tx: &Transaction<'_>,
+    deck_id: i64,
+    deck: &'a Deck,
+    rows: &mut Vec<CardRow<'a>>,
+) -> anyhow::Result<()> {
+    tx.execute(
+        "DELETE FROM filled WHERE deck_id = ?1 AND template NOT IN (SELECT value FROM json_each(?2))",
+        params![
+            deck_id,
+            to_json(&deck.filled.iter().map(|f| f.template.clone()).collect::<Vec<_>>())
+        ],
+    )?;
+    for (position, f) in deck.filled.iter().enumerate() {
+        let template: Option<(String, String, String, String)> = tx
+            .query_row(
+                "SELECT kind, title, prompt, text FROM story WHERE key = ?1 AND retired = 0",
+                [&f.template],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        let Some((kind, title, prompt, text)) = template else {
+            bail!("filled template {:?} is not a known template", f.template);
+        };
+        let blanks = crate::fill::blanks(&f.template, &text);
+        if kind != StoryKind::Template.as_str() || blanks.is_empty() {
+            bail!(
+                "{:?} is not a template with blanks to fill (see `storydrill fill`)",
+                f.template
+            );
+        }
+        if f.answers.len() > blanks.len() {
+            bail!(
+                "filled template {:?} has {} answers, but the template has {} blanks",
+                f.template,
+                f.answers.len(),
+                blanks.len()
+            );
+        }
+        tx.execute(
+            "INSERT INTO filled (deck_id, template, answers, position) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (deck_id, template) DO UPDATE SET answers = excluded.answers, position = excluded.position",
+            params![deck_id, f.template, to_json(&f.answers), position as i64],
+        )?;
+        let key = deck::filled_key(&deck.name, &f.template);
+        for card in crate::fill::cards(&title, &prompt, &text, &blanks, &f.answers) {
+            let (key, kind, story) = match card.blank {
+                None => (key.clone(), CardKind::Recall, None),
+                Some(n) if card.cloze => (
+                    format!("{key}.c{n}"),
+                    CardKind::Cloze,
+                    Some(f.template.as_str()),
+                ),
+                Some(n) => (
+                    format!("{key}.c{n}"),
+                    CardKind::Basic,
+                    Some(f.template.as_str()),
+                ),
+            };
+            rows.push(CardRow {
+                key,
+                kind,
+                story,
+                front: card.front.into(),
+                back: card.back,
+                answers: &[],
+                tags: &[],
+            });
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn story_exists_in(conn: &Connection, key: &str) -> bool {
+    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM story WHERE key = ?1 AND retired = 0)")
+        .and_then(|mut s| s.query_row([key], |r| r.get(0)))
+        .unwrap_or(false)
 }
 
 fn deck_name(tx: &Transaction<'_>, id: i64) -> anyhow::Result<String> {
