@@ -4,12 +4,14 @@
 //! out, no IO and no clock reads. `store` holds every SQL statement; `cmd` wires the core to the terminal.
 
 pub mod arch;
+pub mod ask;
 pub mod builtin;
 pub mod cli;
 pub mod clock;
 pub mod cloze;
 pub mod cmd;
 pub mod deck;
+pub mod edit;
 pub mod fill;
 pub mod model;
 pub mod paint;

@@ -10,13 +10,13 @@ use crate::model::{Card, CardKind, Review, Story};
 use crate::sm2::{CardState, ReviewKind};
 use crate::types::{CardId, Quality, StudyDay};
 
-const CARD_COLUMNS: &str = "c.id, c.key, d.name, c.kind, s.key, c.front, c.back, c.answers, c.tags, \
+pub(super) const CARD_COLUMNS: &str = "c.id, c.key, d.name, c.kind, s.key, c.front, c.back, c.answers, c.tags, \
      c.suspended, c.retired, c.buried_until, c.repetitions, c.easiness, c.interval_days, c.due, c.lapses, \
      c.reviews, c.last_review";
-const CARD_FROM: &str =
+pub(super) const CARD_FROM: &str =
     "FROM card c JOIN deck d ON d.id = c.deck_id LEFT JOIN story s ON s.id = c.story_id";
 
-fn card_from_row(row: &Row<'_>) -> rusqlite::Result<Card> {
+pub(super) fn card_from_row(row: &Row<'_>) -> rusqlite::Result<Card> {
     let kind: String = row.get(3)?;
     Ok(Card {
         id: row.get(0)?,

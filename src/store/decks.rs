@@ -514,6 +514,11 @@ fn write_filled<'a>(
     Ok(())
 }
 
+/// `import_in` for the other store modules, without progress.
+pub(super) fn import_in_pub(tx: &Transaction<'_>, deck: &Deck) -> anyhow::Result<ImportReport> {
+    import_in(tx, deck, &mut |_, _| {})
+}
+
 pub(super) fn story_exists_in(conn: &Connection, key: &str) -> bool {
     conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM story WHERE key = ?1 AND retired = 0)")
         .and_then(|mut s| s.query_row([key], |r| r.get(0)))

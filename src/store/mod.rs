@@ -3,10 +3,14 @@
 mod cards;
 mod decks;
 mod migrate;
+mod personal;
+mod search;
 
 pub use cards::{CardFilter, DeckSummary, NewReview};
-pub use decks::ImportReport;
+pub use decks::{ImportReport, Progress};
 pub use migrate::{LATEST_VERSION, MIGRATIONS};
+pub use personal::Deleted;
+pub use search::SearchHit;
 
 use anyhow::Context;
 use rusqlite::{Connection, OptionalExtension};

@@ -1,0 +1,164 @@
+//! `storydrill search`: the FTS5 trigram index over cards and stories (migration 0002), best first.
+
+use rusqlite::params_from_iter;
+use rusqlite::types::Value;
+use std::collections::HashMap;
+
+use super::cards::{card_from_row, CARD_COLUMNS, CARD_FROM};
+use super::Store;
+use crate::model::Card;
+
+/// One card found, with its bm25 score (lower is better).
+#[derive(Debug, Clone)]
+pub struct SearchHit {
+    pub card: Card,
+    pub score: f64,
+}
+
+/// The trigram tokenizer needs at least 3 characters; shorter terms are matched with LIKE.
+pub const MIN_INDEXED_CHARS: usize = 3;
+
+/// Splits a query into terms the index can find (3+ characters) and terms it cannot.
+pub fn split_query(query: &str) -> (Vec<String>, Vec<String>) {
+    query
+        .split_whitespace()
+        .map(str::to_string)
+        .partition(|t| t.chars().count() >= MIN_INDEXED_CHARS)
+}
+
+/// An FTS5 query that finds every term as a substring: each term quoted, joined with AND.
+pub fn fts_query(terms: &[String]) -> String {
+    terms
+        .iter()
+        .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+/// A LIKE pattern for a substring, with `%`, `_` and `\` escaped (ESCAPE '\').
+pub fn like_pattern(term: &str) -> String {
+    let mut out = String::from("%");
+    for c in term.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+impl Store {
+    /// Cards whose front, back or tags, or whose story's title, aliases or key points, contain every
+    /// term of `query`; best matches first.
+    pub fn search(
+        &self,
+        query: &str,
+        deck: Option<&str>,
+        limit: usize,
+    ) -> anyhow::Result<Vec<SearchHit>> {
+        let (long, short) = split_query(query);
+        if long.is_empty() && short.is_empty() {
+            return Ok(vec![]);
+        }
+        // Short terms filter the rows: on the card's own text, or its story's for a recall card.
+        let mut like_sql = String::new();
+        let mut like_args: Vec<Value> = Vec::new();
+        for term in &short {
+            like_sql.push_str(
+                " AND (c.front LIKE ? ESCAPE '\\' OR c.back LIKE ? ESCAPE '\\' OR c.tags LIKE ? ESCAPE '\\'
+                  OR (c.kind = 'recall' AND (s.title LIKE ? ESCAPE '\\' OR s.aliases LIKE ? ESCAPE '\\'
+                      OR s.points LIKE ? ESCAPE '\\')))",
+            );
+            let p = like_pattern(term);
+            like_args.extend(std::iter::repeat_n(Value::Text(p), 6));
+        }
+        let deck_arg = Value::from(deck.map(str::to_string));
+        let limit_arg = Value::Integer(limit as i64);
+        let mut best: HashMap<i64, SearchHit> = HashMap::new();
+        let mut keep = |hit: SearchHit| {
+            let entry = best.entry(hit.card.id.0).or_insert_with(|| hit.clone());
+            if hit.score < entry.score {
+                *entry = hit;
+            }
+        };
+        if long.is_empty() {
+            // LIKE only: a scan, ranked by where the text was found.
+            let mut args = vec![deck_arg.clone()];
+            args.extend(like_args.iter().cloned());
+            args.push(limit_arg.clone());
+            let first = like_pattern(&short[0]);
+            let sql = format!(
+                "SELECT {CARD_COLUMNS},
+                    CASE WHEN c.kind = 'recall' AND s.title LIKE '{p}' ESCAPE '\\' THEN -3.0
+                         WHEN c.front LIKE '{p}' ESCAPE '\\' THEN -2.0 ELSE -1.0 END AS score
+                 {CARD_FROM} WHERE c.retired = 0 AND (?1 IS NULL OR d.name = ?1) {like_sql}
+                 ORDER BY score, c.id LIMIT ?",
+                p = first.replace('\'', "''")
+            );
+            let mut stmt = self.conn.prepare(&sql)?;
+            let rows = stmt.query_map(params_from_iter(args), |r| {
+                Ok(SearchHit {
+                    card: card_from_row(r)?,
+                    score: r.get(19)?,
+                })
+            })?;
+            for hit in rows {
+                keep(hit?);
+            }
+        } else {
+            let mut args = vec![Value::Text(fts_query(&long)), deck_arg];
+            args.extend(like_args.iter().cloned());
+            args.push(limit_arg);
+            // Title hits weigh most, then the question or front, then tags and points.
+            let cards_sql = format!(
+                "SELECT {CARD_COLUMNS}, bm25(card_fts, 4.0, 1.0, 2.0) AS score
+                 FROM card_fts JOIN card c ON c.id = card_fts.rowid JOIN deck d ON d.id = c.deck_id
+                 LEFT JOIN story s ON s.id = c.story_id
+                 WHERE card_fts MATCH ?1 AND c.retired = 0 AND (?2 IS NULL OR d.name = ?2) {like_sql}
+                 ORDER BY score LIMIT ?"
+            );
+            let stories_sql = format!(
+                "SELECT {CARD_COLUMNS}, bm25(story_fts, 8.0, 6.0, 2.0) AS score
+                 FROM story_fts JOIN story s ON s.id = story_fts.rowid
+                 JOIN card c ON c.story_id = s.id AND c.kind = 'recall' JOIN deck d ON d.id = c.deck_id
+                 WHERE story_fts MATCH ?1 AND s.retired = 0 AND c.retired = 0 AND (?2 IS NULL OR d.name = ?2)
+                 {like_sql}
+                 ORDER BY score LIMIT ?"
+            );
+            for sql in [cards_sql, stories_sql] {
+                let mut stmt = self.conn.prepare(&sql)?;
+                let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
+                    Ok(SearchHit {
+                        card: card_from_row(r)?,
+                        score: r.get(19)?,
+                    })
+                })?;
+                for hit in rows {
+                    keep(hit?);
+                }
+            }
+        }
+        let mut hits: Vec<SearchHit> = best.into_values().collect();
+        hits.sort_by(|a, b| a.score.total_cmp(&b.score).then(a.card.id.cmp(&b.card.id)));
+        hits.truncate(limit);
+        Ok(hits)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_split_by_length_and_quote_safely() {
+        let (long, short) = split_query("redis 排行榜 限流 a\"b\"");
+        assert_eq!(long, vec!["redis", "排行榜", "a\"b\""]);
+        assert_eq!(short, vec!["限流"]);
+        assert_eq!(
+            fts_query(&long),
+            "\"redis\" AND \"排行榜\" AND \"a\"\"b\"\"\""
+        );
+        assert_eq!(like_pattern("5%_\\"), "%5\\%\\_\\\\%");
+    }
+}
