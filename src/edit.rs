@@ -271,7 +271,8 @@ fn save(store: &mut Store, entry: &Entry, name: &str, text: &str) -> anyhow::Res
         let s = &*store;
         deck::parse(name, text, &|k| s.story_exists(k).unwrap_or(false))?
     };
-    store.update_decks(&[edited.name.clone()], false, &mut |_, _| {}, |decks, _| {
+    let names = vec![edited.name.clone()];
+    store.update_decks(&names, false, &mut |_, _| {}, |decks, _| {
         entry
             .replace(&mut decks[0], edited)
             .map_err(|m| anyhow::anyhow!("{name}: {m}"))
@@ -318,9 +319,11 @@ mod tests {
     use super::*;
     use std::cell::RefCell;
 
+    type Change = Box<dyn Fn(&str) -> String>;
+
     /// An editor that applies one change per opening and never reopens past its changes.
     struct Scripted {
-        changes: RefCell<Vec<Box<dyn Fn(&str) -> String>>>,
+        changes: RefCell<Vec<Change>>,
         problems: RefCell<Vec<String>>,
     }
 
