@@ -12,6 +12,7 @@ pub mod cloze;
 pub mod cmd;
 pub mod deck;
 pub mod edit;
+pub mod exchange;
 pub mod fill;
 pub mod model;
 pub mod paint;
