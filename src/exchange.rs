@@ -53,25 +53,34 @@ const ANSWER_MARK: &str = "→ ";
 
 /// Guesses the format of a card file from its first lines.
 pub fn detect(text: &str) -> Format {
-    let first = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty() && !(l.starts_with('#') && !l.contains(':')))
-        .unwrap_or("");
-    if first.starts_with("#separator:")
-        || first.starts_with("#html:")
-        || (first.starts_with('#') && first.contains("column:"))
-    {
-        return Format::Anki;
+    const ANKI_HEADERS: &[&str] = &[
+        "#separator:",
+        "#html:",
+        "#tags:",
+        "#deck:",
+        "#notetype:",
+        "#columns:",
+    ];
+    let mut first = "";
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if ANKI_HEADERS.iter().any(|h| line.starts_with(h))
+            || (line.starts_with('#') && line.contains(" column:"))
+        {
+            return Format::Anki;
+        }
+        if !line.starts_with('#') {
+            first = line;
+            break;
+        }
     }
-    if first.starts_with('[') || first.contains(" = ") && !first.contains('\t') {
+    if first.starts_with('[') || (first.contains(" = ") && !first.contains('\t')) {
         return Format::Toml;
     }
     let header: Vec<String> = first
         .split(',')
         .map(|h| h.trim().trim_matches('"').to_lowercase())
         .collect();
-    if header.iter().any(|h| h == "front") && header.iter().all(|h| !h.contains('\t')) {
+    if header.iter().any(|h| h == "front") && !first.contains('\t') {
         return Format::Csv;
     }
     Format::Anki
@@ -360,7 +369,7 @@ pub fn parse_anki(file: &str, text: &str, default_deck: &str) -> Result<Vec<Row>
         .delimiter(separator)
         .has_headers(false)
         .flexible(true)
-        .from_reader(text[body_start..].as_bytes());
+        .from_reader(&text.as_bytes()[body_start..]);
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
