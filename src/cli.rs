@@ -61,7 +61,7 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Add or update a deck from a TOML deck file, by stable keys (history is kept)
+    /// Add or update decks from a deck file (TOML) or a card file (Anki plain text, CSV), by stable keys
     Import {
         file: PathBuf,
         /// Check the file and show what would change, without changing anything
@@ -69,13 +69,74 @@ pub enum Command {
         dry_run: bool,
         #[arg(long)]
         json: bool,
+        /// The file's format [default: detected from its content]
+        #[arg(long, value_enum)]
+        format: Option<crate::exchange::Format>,
+        /// The deck for card files without a deck column [default: the file's name]
+        #[arg(long)]
+        deck: Option<String>,
     },
-    /// Write a deck as a TOML deck file
+    /// Write a deck as a TOML deck file (lossless), an Anki plain-text file or CSV
     Export {
         deck: String,
         /// Write to FILE instead of standard output
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = crate::exchange::Format::Toml)]
+        format: crate::exchange::Format,
+    },
+    /// Add your own story, question or card
+    Add {
+        #[command(subcommand)]
+        what: crate::cmd::add::AddWhat,
+    },
+    /// Fill a template with your own facts (no template: list them)
+    Fill(crate::cmd::fill::FillArgs),
+    /// Edit a card (a story, for its recall card) in $VISUAL / $EDITOR
+    Edit {
+        /// Card id, card key, or story key
+        card: String,
+    },
+    /// Hide cards from reviews until unsuspended
+    Suspend {
+        #[arg(required = true)]
+        cards: Vec<String>,
+    },
+    /// Bring suspended cards back
+    Unsuspend {
+        #[arg(required = true)]
+        cards: Vec<String>,
+    },
+    /// Add or remove tags of a card
+    Tag {
+        card: String,
+        #[arg(long, value_name = "TAG")]
+        add: Vec<String>,
+        #[arg(long, value_name = "TAG")]
+        remove: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a card and its review history (a recall card: its story too)
+    Delete {
+        card: String,
+        /// Do not ask for confirmation
+        #[arg(long)]
+        yes: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Find cards and stories by any text (front, back, title, aliases, key points, tags)
+    Search {
+        #[arg(required = true)]
+        query: Vec<String>,
+        #[arg(long)]
+        deck: Option<String>,
+        /// At most this many results
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
     },
     /// Read or change settings stored in the database
     Config {

@@ -1,37 +1,143 @@
-//! `storydrill import`: a deck file into the database by stable keys.
+//! `storydrill import`: a deck file (TOML) or a card file (Anki plain text, CSV) into the database
+//! by stable keys, in one transaction.
 
 use anyhow::Context;
+use std::io::IsTerminal;
 use std::path::Path;
 
 use super::{print, print_json, Ctx};
 use crate::deck;
+use crate::exchange::{self, Format, Row};
+use crate::store::ImportReport;
 
-pub fn run(ctx: &mut Ctx, file: &Path, dry_run: bool, json: bool) -> anyhow::Result<()> {
-    let bytes =
-        std::fs::read(file).with_context(|| format!("could not read {}", file.display()))?;
+/// Rows above which a terminal gets a progress bar.
+const PROGRESS_ABOVE: usize = 5_000;
+
+pub fn run(
+    ctx: &mut Ctx,
+    file: &Path,
+    dry_run: bool,
+    json: bool,
+    format: Option<Format>,
+    deck: Option<&str>,
+) -> anyhow::Result<()> {
     let name = file.display().to_string();
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        let head = &e.as_bytes()[..offset];
-        let line = head.iter().filter(|b| **b == b'\n').count() + 1;
-        anyhow::anyhow!("{name}:{line}: the file is not UTF-8 text")
-    })?;
-    let store = &ctx.store;
-    let parsed = deck::parse(&name, &text, &|key| {
-        store.story_exists(key).unwrap_or(false)
-    })?;
-    let report = if dry_run {
-        ctx.store.preview_import(&parsed)
-    } else {
-        ctx.store.import_deck(&parsed)
-    }
-    .with_context(|| format!("could not import {name}"))?;
+    let text = super::add::read_text(file)?;
+    let format = format.unwrap_or_else(|| exchange::detect(&text));
+    let reports = match format {
+        Format::Toml => {
+            let store = &ctx.store;
+            let parsed = deck::parse(&name, &text, &|key| {
+                store.story_exists(key).unwrap_or(false)
+            })?;
+            let report = if dry_run {
+                ctx.store.preview_import(&parsed)
+            } else {
+                ctx.store.import_deck(&parsed)
+            }
+            .with_context(|| format!("could not import {name}"))?;
+            vec![report]
+        }
+        Format::Anki | Format::Csv => card_file(ctx, file, &text, format, dry_run, deck)?,
+    };
     if json {
-        return print_json(&report);
+        return match reports.as_slice() {
+            [one] => print_json(one),
+            many => print_json(&many),
+        };
     }
     let verb = if dry_run { "would import" } else { "imported" };
-    print(&format!(
-        "{verb} deck {}: {} added, {} updated, {} unchanged, {} retired\n",
-        report.deck, report.added, report.updated, report.unchanged, report.retired
-    ))
+    let mut out = String::new();
+    for report in &reports {
+        out.push_str(&format!(
+            "{verb} deck {}: {} added, {} updated, {} unchanged, {} retired\n",
+            report.deck, report.added, report.updated, report.unchanged, report.retired
+        ));
+    }
+    print(&out)
+}
+
+fn card_file(
+    ctx: &mut Ctx,
+    file: &Path,
+    text: &str,
+    format: Format,
+    dry_run: bool,
+    deck: Option<&str>,
+) -> anyhow::Result<Vec<ImportReport>> {
+    let name = file.display().to_string();
+    let default_deck = match deck {
+        Some(d) => {
+            deck::check_deck_name(d).map_err(anyhow::Error::msg)?;
+            d.to_string()
+        }
+        None => exchange::deck_name(
+            &file
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        ),
+    };
+    let rows = if format == Format::Anki {
+        exchange::parse_anki(&name, text, &default_deck)?
+    } else {
+        exchange::parse_csv(&name, text, &default_deck)?
+    };
+    if rows.is_empty() {
+        anyhow::bail!("{name}: no cards in the file; nothing was imported");
+    }
+    let mut names: Vec<String> = Vec::new();
+    for r in &rows {
+        if !names.contains(&r.deck) {
+            names.push(r.deck.clone());
+        }
+    }
+    let bar = (rows.len() > PROGRESS_ABOVE && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(rows.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("importing {bar:40} {pos}/{len} cards {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let mut progress = |done: usize, _total: usize| {
+        if let Some(bar) = &bar {
+            bar.set_position(done as u64);
+        }
+    };
+    let (_, reports) = ctx
+        .store
+        .update_decks(&names, dry_run, &mut progress, |decks, conn| {
+            let mut owner = conn.prepare_cached(
+                "SELECT d.name FROM card c JOIN deck d ON d.id = c.deck_id WHERE c.key = ?1",
+            )?;
+            for r in &rows {
+                let other: Option<String> =
+                    rusqlite::OptionalExtension::optional(owner.query_row([&r.key], |x| x.get(0)))?;
+                if let Some(other) = other.filter(|o| *o != r.deck) {
+                    anyhow::bail!(
+                        "{name}:{}: card key {:?} already belongs to deck {other:?}",
+                        r.line,
+                        r.key
+                    );
+                }
+            }
+            for d in decks.iter_mut() {
+                let mine: Vec<&Row> = rows.iter().filter(|r| r.deck == d.name).collect();
+                let exists = |k: &str| {
+                    conn.prepare_cached(
+                        "SELECT EXISTS (SELECT 1 FROM story WHERE key = ?1 AND retired = 0)",
+                    )
+                    .and_then(|mut s| s.query_row([k], |r| r.get(0)))
+                    .unwrap_or(false)
+                };
+                exchange::merge(&name, d, &mine, &exists)?;
+            }
+            Ok(())
+        })
+        .with_context(|| format!("could not import {name}; nothing was changed"))?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    Ok(reports)
 }

@@ -1,11 +1,16 @@
 //! The shell around the core: one module per subcommand, each wiring the store and the core to the terminal.
 
+pub mod add;
+mod cards;
 mod config;
 mod decks;
+mod edit;
 mod export;
+pub mod fill;
 mod grade;
 mod import;
 mod list;
+mod search;
 pub mod show;
 mod stories;
 
@@ -95,8 +100,32 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             file,
             dry_run,
             json,
-        } => import::run(&mut ctx, &file, dry_run, json)?,
-        Command::Export { deck, output } => export::run(&ctx, &deck, output.as_deref())?,
+            format,
+            deck,
+        } => import::run(&mut ctx, &file, dry_run, json, format, deck.as_deref())?,
+        Command::Export {
+            deck,
+            output,
+            format,
+        } => export::run(&ctx, &deck, output.as_deref(), format)?,
+        Command::Add { what } => add::run(&mut ctx, what)?,
+        Command::Fill(args) => fill::run(&mut ctx, &args)?,
+        Command::Edit { card } => edit::run(&mut ctx, &card)?,
+        Command::Suspend { cards } => cards::suspend(&ctx, &cards, true)?,
+        Command::Unsuspend { cards } => cards::suspend(&ctx, &cards, false)?,
+        Command::Tag {
+            card,
+            add,
+            remove,
+            json,
+        } => cards::tag(&ctx, &card, &add, &remove, json)?,
+        Command::Delete { card, yes, json } => cards::delete(&mut ctx, &card, yes, json)?,
+        Command::Search {
+            query,
+            deck,
+            limit,
+            json,
+        } => search::run(&ctx, &query, deck.as_deref(), limit, json)?,
         Command::Config { action } => config::run(&ctx, action)?,
     }
     Ok(ExitCode::SUCCESS)

@@ -1,0 +1,202 @@
+//! `storydrill fill [TEMPLATE]`: fill a template with your own facts, blank by blank.
+
+use anyhow::bail;
+use clap::Args;
+
+use super::{print, print_json, Ctx};
+use crate::arch;
+use crate::ask::{Input, Reply};
+use crate::deck::{self, Filled, StoryKind};
+use crate::fill::{self, Blank};
+use crate::model::Story;
+use crate::text::{sanitize, truncate};
+
+#[derive(Debug, Args)]
+pub struct FillArgs {
+    /// The template to fill: key or number (none: list the templates)
+    pub template: Option<String>,
+    /// The deck your filled templates go into
+    #[arg(long, default_value = "mine")]
+    pub deck: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(serde::Serialize)]
+struct FillJson {
+    key: String,
+    cards: Vec<i64>,
+    answered: usize,
+    blanks: usize,
+    warnings: Vec<String>,
+}
+
+/// Templates with blanks, in catalog order.
+fn templates(ctx: &Ctx) -> anyhow::Result<Vec<(Story, Vec<Blank>)>> {
+    Ok(ctx
+        .store
+        .stories()?
+        .into_iter()
+        .filter(|s| s.kind == StoryKind::Template)
+        .map(|s| {
+            let blanks = fill::blanks(&s.key, &s.text);
+            (s, blanks)
+        })
+        .filter(|(_, b)| !b.is_empty())
+        .collect())
+}
+
+fn previous(ctx: &Ctx, deck: &str, template: &str) -> anyhow::Result<Vec<String>> {
+    if !ctx.store.deck_exists(deck)? {
+        return Ok(vec![]);
+    }
+    Ok(ctx
+        .store
+        .export_deck(deck)?
+        .filled
+        .into_iter()
+        .find(|f| f.template == template)
+        .map(|f| f.answers)
+        .unwrap_or_default())
+}
+
+pub fn run(ctx: &mut Ctx, args: &FillArgs) -> anyhow::Result<()> {
+    deck::check_deck_name(&args.deck).map_err(anyhow::Error::msg)?;
+    let all = templates(ctx)?;
+    let Some(reference) = &args.template else {
+        let mut out = String::new();
+        for (s, blanks) in &all {
+            let answered = previous(ctx, &args.deck, &s.key)?
+                .iter()
+                .filter(|a| !a.is_empty())
+                .count();
+            out.push_str(&format!(
+                "{:>3}  {:<13} {}  {answered}/{} filled\n",
+                s.number,
+                s.key,
+                crate::text::pad(&truncate(&sanitize(&s.title), 30), 30),
+                blanks.len()
+            ));
+        }
+        out.push_str("\nfill one with `storydrill fill KEY`\n");
+        return print(&out);
+    };
+    let reference = reference.trim();
+    let Some((story, blanks)) = all
+        .iter()
+        .find(|(s, _)| s.key == reference || s.number.to_string() == reference)
+    else {
+        let names: Vec<&str> = all.iter().map(|(s, _)| s.key.as_str()).collect();
+        bail!(
+            "unknown template {reference:?} (templates: {})",
+            names.join(", ")
+        );
+    };
+    let mut answers = previous(ctx, &args.deck, &story.key)?;
+    answers.resize(blanks.len(), String::new());
+    let mut input = Input::stdin()?;
+    let terminal = input.is_terminal();
+    if terminal {
+        eprintln!(
+            "{}: {} blanks. Enter keeps the answer in [brackets], `:-` clears it, `:q` stops \
+             (what you entered is kept), Ctrl-C cancels without saving.",
+            sanitize(&story.title),
+            blanks.len()
+        );
+        if story.key == "architecture" {
+            eprintln!(
+                "Numbers: where the template says 万, answer in 万 (\"500\" = 500万). 并发 and 数据库QPS \
+                 are what one machine handles per second."
+            );
+        }
+    }
+    let mut entered = 0;
+    for i in 0..blanks.len() {
+        let shown = fill::question(blanks, &answers, i);
+        let old = &answers[i];
+        let prompt = if old.is_empty() {
+            format!("{shown}: ")
+        } else {
+            format!("{shown} [{}]: ", truncate(old, 30))
+        };
+        match input.line(&prompt)? {
+            Reply::Interrupted => bail!("interrupted; nothing was saved"),
+            Reply::Eof => break,
+            Reply::Line(l) => match l.trim() {
+                ":q" => break,
+                "" => {}
+                ":-" => answers[i].clear(),
+                text => {
+                    answers[i] = text.to_string();
+                    entered += 1;
+                }
+            },
+        }
+    }
+    if terminal && !input.confirm(&format!("save {entered} new answer(s)?"), true)? {
+        return print("nothing saved\n");
+    }
+    if answers.iter().all(|a| a.is_empty()) {
+        bail!("no answers given; nothing was saved");
+    }
+    while answers.last().is_some_and(|a| a.is_empty()) {
+        answers.pop();
+    }
+    let template = story.key.clone();
+    let filled = Filled {
+        template: template.clone(),
+        answers: answers.clone(),
+    };
+    ctx.store
+        .update_decks(&[args.deck.clone()], false, &mut |_, _| {}, |decks, _| {
+            let d = &mut decks[0];
+            match d.filled.iter_mut().find(|f| f.template == template) {
+                Some(slot) => *slot = filled,
+                None => d.filled.push(filled),
+            }
+            Ok(())
+        })?;
+
+    let key = deck::filled_key(&args.deck, &template);
+    let cards: Vec<crate::model::Card> = ctx
+        .store
+        .cards(&crate::store::CardFilter {
+            deck: Some(args.deck.clone()),
+            ..Default::default()
+        })?
+        .into_iter()
+        .filter(|c| c.key == key || c.key.starts_with(&format!("{key}.")))
+        .collect();
+    let warnings = if template == "architecture" {
+        architecture_warnings(blanks, &answers)
+    } else {
+        vec![]
+    };
+    let answered = answers.iter().filter(|a| !a.is_empty()).count();
+    if args.json {
+        return print_json(&FillJson {
+            key,
+            cards: cards.iter().map(|c| c.id.0).collect(),
+            answered,
+            blanks: blanks.len(),
+            warnings,
+        });
+    }
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
+    print(&format!(
+        "saved {answered} of {} answers for {} in deck {}: recall card {key} and {} card(s) for your facts\n",
+        blanks.len(),
+        template,
+        args.deck,
+        cards.len().saturating_sub(1)
+    ))
+}
+
+/// The architecture check's findings, one line each.
+fn architecture_warnings(blanks: &[Blank], answers: &[String]) -> Vec<String> {
+    let figures = arch::figures(blanks, answers);
+    let (_, wrong) = arch::check(&figures);
+    wrong.iter().map(|m| m.to_string()).collect()
+}
