@@ -155,7 +155,7 @@ fn story(ctx: &mut Ctx, args: StoryArgs) -> anyhow::Result<()> {
     let aliases: Vec<String> = clean(args.aliases.clone());
     let deck_name = args.deck.clone();
     let ((key, number, card_keys), _) = ctx.store.update_decks(
-        &[deck_name.clone()],
+        std::slice::from_ref(&deck_name),
         false,
         &mut |_, _| {},
         |decks, conn| {
@@ -221,7 +221,7 @@ fn question(ctx: &mut Ctx, args: QuestionArgs) -> anyhow::Result<()> {
     }
     let deck_name = args.deck.clone();
     let (key, _) = ctx.store.update_decks(
-        &[deck_name.clone()],
+        std::slice::from_ref(&deck_name),
         false,
         &mut |_, _| {},
         |decks, conn| {
@@ -263,7 +263,7 @@ fn card(ctx: &mut Ctx, args: CardArgs) -> anyhow::Result<()> {
     }
     let deck_name = args.deck.clone();
     let (key, _) = ctx.store.update_decks(
-        &[deck_name.clone()],
+        std::slice::from_ref(&deck_name),
         false,
         &mut |_, _| {},
         |decks, conn| {

@@ -147,15 +147,19 @@ pub fn run(ctx: &mut Ctx, args: &FillArgs) -> anyhow::Result<()> {
         template: template.clone(),
         answers: answers.clone(),
     };
-    ctx.store
-        .update_decks(&[args.deck.clone()], false, &mut |_, _| {}, |decks, _| {
+    ctx.store.update_decks(
+        std::slice::from_ref(&args.deck),
+        false,
+        &mut |_, _| {},
+        |decks, _| {
             let d = &mut decks[0];
             match d.filled.iter_mut().find(|f| f.template == template) {
                 Some(slot) => *slot = filled,
                 None => d.filled.push(filled),
             }
             Ok(())
-        })?;
+        },
+    )?;
 
     let key = deck::filled_key(&args.deck, &template);
     let cards: Vec<crate::model::Card> = ctx
