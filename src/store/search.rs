@@ -110,7 +110,8 @@ impl Store {
             let mut args = vec![Value::Text(fts_query(&long)), deck_arg];
             args.extend(like_args.iter().cloned());
             args.push(limit_arg);
-            // Title hits weigh most, then the question or front, then tags and points.
+            // A story's title or alias is the best hit (its bm25 is scaled up, as the two tables'
+            // scores are not on one scale); then the front, tags, back.
             let cards_sql = format!(
                 "SELECT {CARD_COLUMNS}, bm25(card_fts, 4.0, 1.0, 2.0) AS score
                  FROM card_fts JOIN card c ON c.id = card_fts.rowid JOIN deck d ON d.id = c.deck_id
@@ -119,7 +120,7 @@ impl Store {
                  ORDER BY score LIMIT ?"
             );
             let stories_sql = format!(
-                "SELECT {CARD_COLUMNS}, bm25(story_fts, 8.0, 6.0, 2.0) AS score
+                "SELECT {CARD_COLUMNS}, 3.0 * bm25(story_fts, 8.0, 6.0, 2.0) AS score
                  FROM story_fts JOIN story s ON s.id = story_fts.rowid
                  JOIN card c ON c.story_id = s.id AND c.kind = 'recall' JOIN deck d ON d.id = c.deck_id
                  WHERE story_fts MATCH ?1 AND s.retired = 0 AND c.retired = 0 AND (?2 IS NULL OR d.name = ?2)
