@@ -384,3 +384,44 @@ fn review_from_row(row: &Row<'_>) -> rusqlite::Result<Review> {
         after: state_at(17)?,
     })
 }
+
+/// One answer of the day, as the queue needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TodayAnswer {
+    pub card_id: CardId,
+    pub story: Option<String>,
+    pub quality: Quality,
+    pub kind: ReviewKind,
+    pub was_new: bool,
+}
+
+impl Store {
+    /// Every answer logged on `day`, oldest first, with the card's story.
+    pub fn answers_on(&self, day: StudyDay) -> anyhow::Result<Vec<TodayAnswer>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT r.card_id, s.key, r.quality, r.kind, r.before_reviews = 0
+             FROM review r JOIN card c ON c.id = r.card_id LEFT JOIN story s ON s.id = c.story_id
+             WHERE r.day = ?1 ORDER BY r.id",
+        )?;
+        let rows = stmt.query_map([day], |r| {
+            let kind: String = r.get(3)?;
+            Ok(TodayAnswer {
+                card_id: r.get(0)?,
+                story: r.get(1)?,
+                quality: r.get(2)?,
+                kind: ReviewKind::parse(&kind).unwrap_or(ReviewKind::Scheduled),
+                was_new: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Stories whose recall card has been reviewed at least once.
+    pub fn stories_with_seen_recall(&self) -> anyhow::Result<std::collections::HashSet<String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT s.key FROM card c JOIN story s ON s.id = c.story_id WHERE c.kind = 'recall' AND c.reviews > 0",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}

@@ -4,7 +4,7 @@ mod cards;
 mod decks;
 mod migrate;
 
-pub use cards::{CardFilter, DeckSummary, NewReview};
+pub use cards::{CardFilter, DeckSummary, NewReview, TodayAnswer};
 pub use decks::ImportReport;
 pub use migrate::{LATEST_VERSION, MIGRATIONS};
 
