@@ -280,10 +280,11 @@ impl<'a> Session<'a> {
     fn nothing_due(&mut self) -> anyhow::Result<()> {
         let next = self.store.next_due_after(self.today)?;
         let when = match next {
-            Some(day) => format!(
-                "The next card is due on {day} (in {} days).",
-                self.today.days_until(day)
-            ),
+            Some(day) => {
+                let days = self.today.days_until(day);
+                let plural = if days == 1 { "" } else { "s" };
+                format!("The next card is due on {day} (in {days} day{plural}).")
+            }
             None => "No card has a due date yet.".to_string(),
         };
         self.say(&format!(
