@@ -38,7 +38,10 @@ story = "cache-bug"
 text = "发现问题后我们立即{{c1::回滚}}了新功能代码"
 "#;
 
-fn reviews(env: &Env) -> Vec<(String, u8, String, Option<String>, Option<bool>)> {
+/// (card key, quality, kind, answered story, correct) of every logged answer.
+type LoggedAnswer = (String, u8, String, Option<String>, Option<bool>);
+
+fn reviews(env: &Env) -> Vec<LoggedAnswer> {
     let conn = env.sql();
     let mut stmt = conn
         .prepare("SELECT c.key, r.quality, r.kind, r.answered_story, r.correct FROM review r JOIN card c ON c.id = r.card_id ORDER BY r.id")
