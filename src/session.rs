@@ -16,7 +16,7 @@ use crate::grading::{self, CatalogEntry, Resolution};
 use crate::model::{Card, CardKind, Story};
 use crate::paint;
 use crate::prompt::{self, Input, Prompt};
-use crate::queue::{self, Candidate, DoneToday, Entry, Limits, Rng};
+use crate::queue::{self, DoneToday, Entry, Limits, Rng};
 use crate::settings::Settings;
 use crate::sm2::{self, ReviewKind};
 use crate::store::{NewReview, Store};
@@ -191,29 +191,11 @@ impl<'a> Session<'a> {
     /// Builds the queue from the store: what is due and new today, less what was done today.
     fn build_queue(&mut self, seed: u64) -> anyhow::Result<()> {
         let deck = self.args.deck.as_deref();
-        let kind_ok = |c: &Card| self.args.kind.is_none_or(|k| k == c.kind);
         if self.args.cram {
-            let cards = self.store.active_cards(deck)?;
-            let candidates: Vec<Candidate> = cards
-                .iter()
-                .filter(|c| kind_ok(c))
-                .map(|c| candidate(c, true))
-                .collect();
+            let candidates = self.store.cram_candidates(deck, self.args.kind)?;
             self.queue = queue::cram(&candidates, seed);
             return Ok(());
         }
-        let (due, new) = self.store.session_candidates(self.today, deck)?;
-        let seen = self.store.stories_with_seen_recall()?;
-        let due: Vec<Candidate> = due
-            .iter()
-            .filter(|c| kind_ok(c))
-            .map(|c| candidate(c, true))
-            .collect();
-        let new: Vec<Candidate> = new
-            .iter()
-            .filter(|c| kind_ok(c))
-            .map(|c| candidate(c, c.story.as_ref().is_some_and(|s| seen.contains(s))))
-            .collect();
         let done = done_today(&self.store.answers_on(self.today)?);
         let new_allowed = match self.args.new {
             Some(n) => n,
@@ -223,6 +205,15 @@ impl<'a> Session<'a> {
             new: new_allowed,
             reviews: self.settings.reviews_per_day,
         };
+        // Read more than the limits: some candidates wait for a sibling or a recall card.
+        let reviews_left = limits.reviews.saturating_sub(done.reviews);
+        let (due, new) = self.store.session_candidates(
+            self.today,
+            deck,
+            self.args.kind,
+            reviews_left.saturating_mul(4).saturating_add(200),
+            new_allowed.saturating_mul(20).saturating_add(200),
+        )?;
         self.queue = queue::build(&due, &new, &done, limits, seed);
         Ok(())
     }
@@ -824,16 +815,6 @@ impl<'a> Session<'a> {
     }
 }
 
-fn candidate(card: &Card, recall_seen: bool) -> Candidate {
-    Candidate {
-        id: card.id,
-        kind: card.kind,
-        story: card.story.clone(),
-        due: card.state.due,
-        recall_seen,
-    }
-}
-
 /// What today's log says was done: counts against the limits, stories shown, re-drills still owed.
 pub fn done_today(answers: &[crate::store::TodayAnswer]) -> DoneToday {
     let mut done = DoneToday::default();
@@ -887,5 +868,52 @@ fn duration(secs: u64) -> String {
         format!("{secs} s")
     } else {
         format!("{} min {} s", secs / 60, secs % 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::TodayAnswer;
+
+    fn answer(id: i64, story: Option<&str>, q: u8, kind: ReviewKind, was_new: bool) -> TodayAnswer {
+        TodayAnswer {
+            card_id: CardId(id),
+            story: story.map(String::from),
+            quality: Quality::new(q).unwrap(),
+            kind,
+            was_new,
+        }
+    }
+
+    #[test]
+    fn done_today_counts_limits_stories_and_owed_redrills() {
+        let log = vec![
+            answer(1, Some("a"), 2, ReviewKind::Scheduled, true),
+            answer(2, Some("b"), 5, ReviewKind::Scheduled, false),
+            answer(3, None, 3, ReviewKind::Scheduled, false),
+            answer(1, Some("a"), 3, ReviewKind::Redrill, false),
+            answer(3, None, 4, ReviewKind::Redrill, false),
+            answer(4, Some("c"), 0, ReviewKind::Cram, false),
+        ];
+        let done = done_today(&log);
+        assert_eq!((done.new_cards, done.reviews), (1, 2));
+        assert_eq!(
+            done.stories,
+            ["a", "b", "c"].iter().map(|s| s.to_string()).collect()
+        );
+        // Card 1 still below 4 after its re-drill; card 3 reached 4; cram answers owe nothing.
+        assert_eq!(
+            done.pending_redrills,
+            vec![(CardId(1), Some("a".to_string()))]
+        );
+    }
+
+    #[test]
+    fn choices_are_letters_a_to_d() {
+        assert_eq!(choice_index("a"), Some(0));
+        assert_eq!(choice_index("D"), Some(3));
+        assert_eq!(choice_index("e"), None);
+        assert_eq!(choice_index("ab"), None);
     }
 }

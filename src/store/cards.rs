@@ -7,6 +7,7 @@ use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
 use super::Store;
 use crate::deck::{Source, StoryKind};
 use crate::model::{Card, CardKind, Review, Story};
+use crate::queue::Candidate;
 use crate::sm2::{CardState, ReviewKind};
 use crate::types::{CardId, Quality, StudyDay};
 
@@ -147,39 +148,71 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Cards that may be shown in a session on `today`: not retired, suspended or buried.
-    /// Due ones (due ≤ today) and new ones, each in the order the queue needs.
+    /// Light rows of the cards a session on `today` may show: not retired, suspended or buried.
+    /// Due ones most overdue first, then new ones in deck order, each at most `limit` rows, so a
+    /// session starts as fast on 100,000 cards as on 100.
     pub fn session_candidates(
         &self,
         today: StudyDay,
         deck: Option<&str>,
-    ) -> anyhow::Result<(Vec<Card>, Vec<Card>)> {
-        let base = "c.retired = 0 AND c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= ?1) \
-                    AND (?2 IS NULL OR d.name = ?2)";
-        let due_sql = format!("SELECT {CARD_COLUMNS} {CARD_FROM} WHERE c.due IS NOT NULL AND c.due <= ?1 AND {base} ORDER BY c.due, c.id");
-        let new_sql = format!("SELECT {CARD_COLUMNS} {CARD_FROM} WHERE c.reviews = 0 AND {base} ORDER BY d.id, c.position, c.id");
-        let due = self
-            .conn
-            .prepare(&due_sql)?
-            .query_map(params![today, deck], card_from_row)?
-            .collect::<Result<_, _>>()?;
-        let new = self
-            .conn
-            .prepare(&new_sql)?
-            .query_map(params![today, deck], card_from_row)?
-            .collect::<Result<_, _>>()?;
-        Ok((due, new))
+        kind: Option<CardKind>,
+        due_limit: u32,
+        new_limit: u32,
+    ) -> anyhow::Result<(Vec<Candidate>, Vec<Candidate>)> {
+        let base =
+            "c.retired = 0 AND c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= ?1)
+                    AND (?2 IS NULL OR c.deck_id = (SELECT id FROM deck WHERE name = ?2))
+                    AND (?3 IS NULL OR c.kind = ?3)";
+        let columns = "c.id, c.kind, s.key, c.due,
+                       EXISTS (SELECT 1 FROM card r WHERE r.story_id = c.story_id AND r.kind = 'recall' AND r.reviews > 0)";
+        let due_sql = format!(
+            "SELECT {columns} FROM card c LEFT JOIN story s ON s.id = c.story_id
+             WHERE c.due IS NOT NULL AND c.due <= ?1 AND {base} ORDER BY c.due, c.id LIMIT ?4"
+        );
+        let new_sql = format!(
+            "SELECT {columns} FROM card c LEFT JOIN story s ON s.id = c.story_id
+             WHERE c.reviews = 0 AND {base} ORDER BY c.deck_id, c.position, c.id LIMIT ?4"
+        );
+        let kind = kind.map(CardKind::as_str);
+        let read = |sql: &str, limit: u32| -> anyhow::Result<Vec<Candidate>> {
+            let mut stmt = self.conn.prepare(sql)?;
+            let rows = stmt.query_map(params![today, deck, kind, limit], |r| {
+                Ok(Candidate {
+                    id: r.get(0)?,
+                    kind: CardKind::parse(&r.get::<_, String>(1)?).unwrap_or(CardKind::Basic),
+                    story: r.get(2)?,
+                    due: r.get(3)?,
+                    recall_seen: r.get(4)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        };
+        Ok((read(&due_sql, due_limit)?, read(&new_sql, new_limit)?))
     }
 
-    /// Every card a cram session may drill.
-    pub fn active_cards(&self, deck: Option<&str>) -> anyhow::Result<Vec<Card>> {
-        let sql = format!("SELECT {CARD_COLUMNS} {CARD_FROM} WHERE c.retired = 0 AND c.suspended = 0 AND (?1 IS NULL OR d.name = ?1) ORDER BY c.id");
-        let cards = self
-            .conn
-            .prepare(&sql)?
-            .query_map(params![deck], card_from_row)?
-            .collect::<Result<_, _>>()?;
-        Ok(cards)
+    /// Every card a cram session may drill, as light rows.
+    pub fn cram_candidates(
+        &self,
+        deck: Option<&str>,
+        kind: Option<CardKind>,
+    ) -> anyhow::Result<Vec<Candidate>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT c.id, c.kind, s.key, c.due FROM card c LEFT JOIN story s ON s.id = c.story_id
+             WHERE c.retired = 0 AND c.suspended = 0
+               AND (?1 IS NULL OR c.deck_id = (SELECT id FROM deck WHERE name = ?1))
+               AND (?2 IS NULL OR c.kind = ?2)
+             ORDER BY c.id",
+        )?;
+        let rows = stmt.query_map(params![deck, kind.map(CardKind::as_str)], |r| {
+            Ok(Candidate {
+                id: r.get(0)?,
+                kind: CardKind::parse(&r.get::<_, String>(1)?).unwrap_or(CardKind::Basic),
+                story: r.get(2)?,
+                due: r.get(3)?,
+                recall_seen: true,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// The earliest due day after `today` among active cards.
