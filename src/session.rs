@@ -28,6 +28,9 @@ pub const SEED_VAR: &str = "STORYDRILL_SEED";
 pub fn run(ctx: &mut Ctx, args: &ReviewArgs) -> anyhow::Result<ExitCode> {
     let seed = seed_from_env()?;
     let mut input = prompt::for_stdin()?;
+    if !input.is_terminal() {
+        paint::disable();
+    }
     let mut stdout = std::io::stdout();
     let width = terminal_size::terminal_size_of(std::io::stdout())
         .map(|(w, _)| usize::from(w.0))
