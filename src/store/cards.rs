@@ -289,34 +289,43 @@ impl Store {
     }
 
     /// Logs one answer and stores the card's new state, in one transaction: committed before it returns.
+    ///
+    /// Refused, changing nothing, when the card's stored state is no longer `review.before` (another
+    /// storydrill graded it meanwhile): the log must always replay to the stored state.
     pub fn record_review(&mut self, review: &NewReview) -> anyhow::Result<i64> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let (b, a) = (&review.before, &review.after);
-        tx.execute(
-            "INSERT INTO review (card_id, reviewed_at, day, quality, kind, answer, answered_story, correct, ms,
-                before_repetitions, before_easiness, before_interval, before_due, before_lapses, before_reviews, before_last_review,
-                after_repetitions, after_easiness, after_interval, after_due, after_lapses, after_reviews, after_last_review)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
-            params![
-                review.card_id,
-                review.at.to_rfc3339_opts(SecondsFormat::Millis, true),
-                review.day,
-                review.quality,
-                review.kind.as_str(),
-                review.answer,
-                review.answered_story,
-                review.correct,
-                review.ms,
-                b.repetitions, b.easiness, b.interval_days, b.due, b.lapses, b.reviews, b.last_review,
-                a.repetitions, a.easiness, a.interval_days, a.due, a.lapses, a.reviews, a.last_review,
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
-        write_state(&tx, review.card_id, a)?;
+        let current = read_state(&tx, review.card_id)?;
+        if current != review.before {
+            bail!(
+                "card {} changed since it was read (another storydrill graded it); nothing was recorded, try again",
+                review.card_id
+            );
+        }
+        let id = insert_review(&tx, review)?;
         tx.commit()?;
         Ok(id)
+    }
+
+    /// Reads a card's state and logs the review `make` builds from it, in one transaction, so two
+    /// processes grading the same card never both build on the same state.
+    pub fn review_card(
+        &mut self,
+        card: CardId,
+        make: impl FnOnce(&CardState) -> NewReview,
+    ) -> anyhow::Result<NewReview> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let before = read_state(&tx, card)?;
+        let review = make(&before);
+        if review.card_id != card || review.before != before {
+            bail!("internal error: a review of card {card} must start from its stored state");
+        }
+        insert_review(&tx, &review)?;
+        tx.commit()?;
+        Ok(review)
     }
 
     /// Removes a logged answer and restores the card's state from before it (undo).
@@ -373,12 +382,69 @@ impl Store {
     }
 }
 
+const INSERT_REVIEW: &str = "INSERT INTO review (card_id, reviewed_at, day, quality, kind, answer, answered_story, correct, ms,
+        before_repetitions, before_easiness, before_interval, before_due, before_lapses, before_reviews, before_last_review,
+        after_repetitions, after_easiness, after_interval, after_due, after_lapses, after_reviews, after_last_review)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)";
+
+/// Appends one review to the log and writes the card's state after it; returns the review's id.
+fn insert_review(tx: &rusqlite::Transaction<'_>, review: &NewReview) -> anyhow::Result<i64> {
+    let (b, a) = (&review.before, &review.after);
+    tx.prepare_cached(INSERT_REVIEW)?.execute(params![
+        review.card_id,
+        review.at.to_rfc3339_opts(SecondsFormat::Millis, true),
+        review.day,
+        review.quality,
+        review.kind.as_str(),
+        review.answer,
+        review.answered_story,
+        review.correct,
+        review.ms,
+        b.repetitions,
+        b.easiness,
+        b.interval_days,
+        b.due,
+        b.lapses,
+        b.reviews,
+        b.last_review,
+        a.repetitions,
+        a.easiness,
+        a.interval_days,
+        a.due,
+        a.lapses,
+        a.reviews,
+        a.last_review,
+    ])?;
+    let id = tx.last_insert_rowid();
+    write_state(tx, review.card_id, a)?;
+    Ok(id)
+}
+
+fn read_state(tx: &rusqlite::Transaction<'_>, card: CardId) -> anyhow::Result<CardState> {
+    tx.prepare_cached(
+        "SELECT repetitions, easiness, interval_days, due, lapses, reviews, last_review FROM card WHERE id = ?1",
+    )?
+    .query_row([card], |r| {
+        Ok(CardState {
+            repetitions: r.get(0)?,
+            easiness: r.get(1)?,
+            interval_days: r.get(2)?,
+            due: r.get(3)?,
+            lapses: r.get(4)?,
+            reviews: r.get(5)?,
+            last_review: r.get(6)?,
+        })
+    })
+    .optional()?
+    .with_context(|| format!("card {card} is gone"))
+}
+
 fn write_state(tx: &rusqlite::Transaction<'_>, card: CardId, s: &CardState) -> anyhow::Result<()> {
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE card SET repetitions = ?2, easiness = ?3, interval_days = ?4, due = ?5, lapses = ?6, reviews = ?7,
                 last_review = ?8 WHERE id = ?1",
-        params![card, s.repetitions, s.easiness, s.interval_days, s.due, s.lapses, s.reviews, s.last_review],
-    )?;
+    )?
+    .execute(params![card, s.repetitions, s.easiness, s.interval_days, s.due, s.lapses, s.reviews, s.last_review])?;
     Ok(())
 }
 

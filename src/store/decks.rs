@@ -155,11 +155,8 @@ fn import_in(tx: &Transaction<'_>, deck: &Deck) -> anyhow::Result<ImportReport> 
 
     for (position, story) in deck.stories.iter().enumerate() {
         let existing: Option<(i64, u32)> = tx
-            .query_row(
-                "SELECT deck_id, number FROM story WHERE key = ?1",
-                [&story.key],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .prepare_cached("SELECT deck_id, number FROM story WHERE key = ?1")?
+            .query_row([&story.key], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         if let Some((other, _)) = existing.filter(|(d, _)| *d != deck_id) {
             bail!(
@@ -171,11 +168,8 @@ fn import_in(tx: &Transaction<'_>, deck: &Deck) -> anyhow::Result<ImportReport> 
         let number = match (story.number, existing) {
             (Some(n), _) => {
                 let holder: Option<String> = tx
-                    .query_row(
-                        "SELECT key FROM story WHERE number = ?1 AND key != ?2",
-                        params![n, story.key],
-                        |r| r.get(0),
-                    )
+                    .prepare_cached("SELECT key FROM story WHERE number = ?1 AND key != ?2")?
+                    .query_row(params![n, story.key], |r| r.get(0))
                     .optional()?;
                 if let Some(holder) = holder {
                     bail!(
@@ -186,20 +180,19 @@ fn import_in(tx: &Transaction<'_>, deck: &Deck) -> anyhow::Result<ImportReport> 
                 n
             }
             (None, Some((_, n))) => n,
-            (None, None) => {
-                tx.query_row("SELECT coalesce(max(number), 0) + 1 FROM story", [], |r| {
-                    r.get(0)
-                })?
-            }
+            (None, None) => tx
+                .prepare_cached("SELECT coalesce(max(number), 0) + 1 FROM story")?
+                .query_row([], |r| r.get(0))?,
         };
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO story (key, deck_id, number, title, kind, source, aliases, prompt, text, written, diagram, points, position, retired)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 0)
              ON CONFLICT (key) DO UPDATE SET number = excluded.number, title = excluded.title, kind = excluded.kind,
                 source = excluded.source, aliases = excluded.aliases, prompt = excluded.prompt, text = excluded.text,
                 written = excluded.written, diagram = excluded.diagram, points = excluded.points,
                 position = excluded.position, retired = 0",
-            params![
+        )?
+        .execute(params![
                 story.key,
                 deck_id,
                 number,
@@ -213,8 +206,7 @@ fn import_in(tx: &Transaction<'_>, deck: &Deck) -> anyhow::Result<ImportReport> 
                 story.diagram,
                 to_json(&story.points),
                 position as i64,
-            ],
-        )?;
+            ])?;
     }
     tx.execute(
         "UPDATE story SET retired = 1 WHERE deck_id = ?1 AND retired = 0 AND key NOT IN (SELECT value FROM json_each(?2))",
@@ -271,9 +263,11 @@ fn import_in(tx: &Transaction<'_>, deck: &Deck) -> anyhow::Result<ImportReport> 
     for (position, row) in rows.iter().enumerate() {
         keys.insert(row.key.clone());
         let existing: Option<ExistingCard> = tx
-            .query_row(
+            .prepare_cached(
                 "SELECT c.deck_id, c.kind, c.front, c.back, c.answers, c.tags, s.key, c.position, c.retired
                  FROM card c LEFT JOIN story s ON s.id = c.story_id WHERE c.key = ?1",
+            )?
+            .query_row(
                 [&row.key],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?)),
             )
@@ -305,14 +299,14 @@ fn import_in(tx: &Transaction<'_>, deck: &Deck) -> anyhow::Result<ImportReport> 
             }
             None => report.added += 1,
         }
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO card (key, deck_id, kind, story_id, front, back, answers, tags, position, retired)
              VALUES (?1, ?2, ?3, (SELECT id FROM story WHERE key = ?4), ?5, ?6, ?7, ?8, ?9, 0)
              ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, story_id = excluded.story_id, front = excluded.front,
                 back = excluded.back, answers = excluded.answers, tags = excluded.tags, position = excluded.position,
                 retired = 0",
-            params![row.key, deck_id, row.kind.as_str(), row.story, row.front, &row.back, answers, tags, position as i64],
-        )?;
+        )?
+        .execute(params![row.key, deck_id, row.kind.as_str(), row.story, row.front, &row.back, answers, tags, position as i64])?;
     }
     report.retired = tx.execute(
         "UPDATE card SET retired = 1 WHERE deck_id = ?1 AND retired = 0 AND key NOT IN (SELECT value FROM json_each(?2))",
