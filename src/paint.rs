@@ -26,6 +26,11 @@ pub fn init(choice: ColorChoice) {
     ENABLED.store(on, Ordering::Relaxed);
 }
 
+/// Colors off from here on (a session reading piped stdin is a script, not a person).
+pub fn disable() {
+    ENABLED.store(false, Ordering::Relaxed);
+}
+
 pub fn enabled() -> bool {
     ENABLED.load(Ordering::Relaxed)
 }

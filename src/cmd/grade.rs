@@ -17,26 +17,31 @@ pub fn run(ctx: &mut Ctx, reference: &str, quality: Quality, json: bool) -> anyh
         );
     }
     let today = ctx.today();
-    let (kind, after) = sm2::review(&card.state, quality, today, false);
-    ctx.store.record_review(&NewReview {
-        card_id: card.id,
-        at: ctx.clock.now().with_timezone(&Utc),
-        day: today,
-        quality,
-        kind,
-        answer: String::new(),
-        answered_story: None,
-        correct: None,
-        ms: 0,
-        before: card.state,
-        after,
+    let at = ctx.clock.now().with_timezone(&Utc);
+    // The state is read again inside the transaction that logs the review: another storydrill may
+    // have graded this card since `card` was read.
+    let review = ctx.store.review_card(card.id, |before| {
+        let (kind, after) = sm2::review(before, quality, today, false);
+        NewReview {
+            card_id: card.id,
+            at,
+            day: today,
+            quality,
+            kind,
+            answer: String::new(),
+            answered_story: None,
+            correct: None,
+            ms: 0,
+            before: *before,
+            after,
+        }
     })?;
     let card = ctx.store.card_by_id(card.id)?;
     if json {
         let history = ctx.store.history(card.id)?;
         return print_json(&show::card_json(&card, Some(&history)));
     }
-    let note = match kind {
+    let note = match review.kind {
         sm2::ReviewKind::Scheduled => String::new(),
         _ => " (re-drill: already reviewed today, schedule unchanged)".into(),
     };

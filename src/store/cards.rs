@@ -7,6 +7,7 @@ use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
 use super::Store;
 use crate::deck::{Source, StoryKind};
 use crate::model::{Card, CardKind, Review, Story};
+use crate::queue::Candidate;
 use crate::sm2::{CardState, ReviewKind};
 use crate::types::{CardId, Quality, StudyDay};
 
@@ -147,39 +148,71 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Cards that may be shown in a session on `today`: not retired, suspended or buried.
-    /// Due ones (due ≤ today) and new ones, each in the order the queue needs.
+    /// Light rows of the cards a session on `today` may show: not retired, suspended or buried.
+    /// Due ones most overdue first, then new ones in deck order, each at most `limit` rows, so a
+    /// session starts as fast on 100,000 cards as on 100.
     pub fn session_candidates(
         &self,
         today: StudyDay,
         deck: Option<&str>,
-    ) -> anyhow::Result<(Vec<Card>, Vec<Card>)> {
-        let base = "c.retired = 0 AND c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= ?1) \
-                    AND (?2 IS NULL OR d.name = ?2)";
-        let due_sql = format!("SELECT {CARD_COLUMNS} {CARD_FROM} WHERE c.due IS NOT NULL AND c.due <= ?1 AND {base} ORDER BY c.due, c.id");
-        let new_sql = format!("SELECT {CARD_COLUMNS} {CARD_FROM} WHERE c.reviews = 0 AND {base} ORDER BY d.id, c.position, c.id");
-        let due = self
-            .conn
-            .prepare(&due_sql)?
-            .query_map(params![today, deck], card_from_row)?
-            .collect::<Result<_, _>>()?;
-        let new = self
-            .conn
-            .prepare(&new_sql)?
-            .query_map(params![today, deck], card_from_row)?
-            .collect::<Result<_, _>>()?;
-        Ok((due, new))
+        kind: Option<CardKind>,
+        due_limit: u32,
+        new_limit: u32,
+    ) -> anyhow::Result<(Vec<Candidate>, Vec<Candidate>)> {
+        let base =
+            "c.retired = 0 AND c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= ?1)
+                    AND (?2 IS NULL OR c.deck_id = (SELECT id FROM deck WHERE name = ?2))
+                    AND (?3 IS NULL OR c.kind = ?3)";
+        let columns = "c.id, c.kind, s.key, c.due,
+                       EXISTS (SELECT 1 FROM card r WHERE r.story_id = c.story_id AND r.kind = 'recall' AND r.reviews > 0)";
+        let due_sql = format!(
+            "SELECT {columns} FROM card c LEFT JOIN story s ON s.id = c.story_id
+             WHERE c.due IS NOT NULL AND c.due <= ?1 AND {base} ORDER BY c.due, c.id LIMIT ?4"
+        );
+        let new_sql = format!(
+            "SELECT {columns} FROM card c LEFT JOIN story s ON s.id = c.story_id
+             WHERE c.reviews = 0 AND {base} ORDER BY c.deck_id, c.position, c.id LIMIT ?4"
+        );
+        let kind = kind.map(CardKind::as_str);
+        let read = |sql: &str, limit: u32| -> anyhow::Result<Vec<Candidate>> {
+            let mut stmt = self.conn.prepare(sql)?;
+            let rows = stmt.query_map(params![today, deck, kind, limit], |r| {
+                Ok(Candidate {
+                    id: r.get(0)?,
+                    kind: CardKind::parse(&r.get::<_, String>(1)?).unwrap_or(CardKind::Basic),
+                    story: r.get(2)?,
+                    due: r.get(3)?,
+                    recall_seen: r.get(4)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        };
+        Ok((read(&due_sql, due_limit)?, read(&new_sql, new_limit)?))
     }
 
-    /// Every card a cram session may drill.
-    pub fn active_cards(&self, deck: Option<&str>) -> anyhow::Result<Vec<Card>> {
-        let sql = format!("SELECT {CARD_COLUMNS} {CARD_FROM} WHERE c.retired = 0 AND c.suspended = 0 AND (?1 IS NULL OR d.name = ?1) ORDER BY c.id");
-        let cards = self
-            .conn
-            .prepare(&sql)?
-            .query_map(params![deck], card_from_row)?
-            .collect::<Result<_, _>>()?;
-        Ok(cards)
+    /// Every card a cram session may drill, as light rows.
+    pub fn cram_candidates(
+        &self,
+        deck: Option<&str>,
+        kind: Option<CardKind>,
+    ) -> anyhow::Result<Vec<Candidate>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT c.id, c.kind, s.key, c.due FROM card c LEFT JOIN story s ON s.id = c.story_id
+             WHERE c.retired = 0 AND c.suspended = 0
+               AND (?1 IS NULL OR c.deck_id = (SELECT id FROM deck WHERE name = ?1))
+               AND (?2 IS NULL OR c.kind = ?2)
+             ORDER BY c.id",
+        )?;
+        let rows = stmt.query_map(params![deck, kind.map(CardKind::as_str)], |r| {
+            Ok(Candidate {
+                id: r.get(0)?,
+                kind: CardKind::parse(&r.get::<_, String>(1)?).unwrap_or(CardKind::Basic),
+                story: r.get(2)?,
+                due: r.get(3)?,
+                recall_seen: true,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// The earliest due day after `today` among active cards.
@@ -256,34 +289,43 @@ impl Store {
     }
 
     /// Logs one answer and stores the card's new state, in one transaction: committed before it returns.
+    ///
+    /// Refused, changing nothing, when the card's stored state is no longer `review.before` (another
+    /// storydrill graded it meanwhile): the log must always replay to the stored state.
     pub fn record_review(&mut self, review: &NewReview) -> anyhow::Result<i64> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let (b, a) = (&review.before, &review.after);
-        tx.execute(
-            "INSERT INTO review (card_id, reviewed_at, day, quality, kind, answer, answered_story, correct, ms,
-                before_repetitions, before_easiness, before_interval, before_due, before_lapses, before_reviews, before_last_review,
-                after_repetitions, after_easiness, after_interval, after_due, after_lapses, after_reviews, after_last_review)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
-            params![
-                review.card_id,
-                review.at.to_rfc3339_opts(SecondsFormat::Millis, true),
-                review.day,
-                review.quality,
-                review.kind.as_str(),
-                review.answer,
-                review.answered_story,
-                review.correct,
-                review.ms,
-                b.repetitions, b.easiness, b.interval_days, b.due, b.lapses, b.reviews, b.last_review,
-                a.repetitions, a.easiness, a.interval_days, a.due, a.lapses, a.reviews, a.last_review,
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
-        write_state(&tx, review.card_id, a)?;
+        let current = read_state(&tx, review.card_id)?;
+        if current != review.before {
+            bail!(
+                "card {} changed since it was read (another storydrill graded it); nothing was recorded, try again",
+                review.card_id
+            );
+        }
+        let id = insert_review(&tx, review)?;
         tx.commit()?;
         Ok(id)
+    }
+
+    /// Reads a card's state and logs the review `make` builds from it, in one transaction, so two
+    /// processes grading the same card never both build on the same state.
+    pub fn review_card(
+        &mut self,
+        card: CardId,
+        make: impl FnOnce(&CardState) -> NewReview,
+    ) -> anyhow::Result<NewReview> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let before = read_state(&tx, card)?;
+        let review = make(&before);
+        if review.card_id != card || review.before != before {
+            bail!("internal error: a review of card {card} must start from its stored state");
+        }
+        insert_review(&tx, &review)?;
+        tx.commit()?;
+        Ok(review)
     }
 
     /// Removes a logged answer and restores the card's state from before it (undo).
@@ -340,12 +382,69 @@ impl Store {
     }
 }
 
+const INSERT_REVIEW: &str = "INSERT INTO review (card_id, reviewed_at, day, quality, kind, answer, answered_story, correct, ms,
+        before_repetitions, before_easiness, before_interval, before_due, before_lapses, before_reviews, before_last_review,
+        after_repetitions, after_easiness, after_interval, after_due, after_lapses, after_reviews, after_last_review)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)";
+
+/// Appends one review to the log and writes the card's state after it; returns the review's id.
+fn insert_review(tx: &rusqlite::Transaction<'_>, review: &NewReview) -> anyhow::Result<i64> {
+    let (b, a) = (&review.before, &review.after);
+    tx.prepare_cached(INSERT_REVIEW)?.execute(params![
+        review.card_id,
+        review.at.to_rfc3339_opts(SecondsFormat::Millis, true),
+        review.day,
+        review.quality,
+        review.kind.as_str(),
+        review.answer,
+        review.answered_story,
+        review.correct,
+        review.ms,
+        b.repetitions,
+        b.easiness,
+        b.interval_days,
+        b.due,
+        b.lapses,
+        b.reviews,
+        b.last_review,
+        a.repetitions,
+        a.easiness,
+        a.interval_days,
+        a.due,
+        a.lapses,
+        a.reviews,
+        a.last_review,
+    ])?;
+    let id = tx.last_insert_rowid();
+    write_state(tx, review.card_id, a)?;
+    Ok(id)
+}
+
+fn read_state(tx: &rusqlite::Transaction<'_>, card: CardId) -> anyhow::Result<CardState> {
+    tx.prepare_cached(
+        "SELECT repetitions, easiness, interval_days, due, lapses, reviews, last_review FROM card WHERE id = ?1",
+    )?
+    .query_row([card], |r| {
+        Ok(CardState {
+            repetitions: r.get(0)?,
+            easiness: r.get(1)?,
+            interval_days: r.get(2)?,
+            due: r.get(3)?,
+            lapses: r.get(4)?,
+            reviews: r.get(5)?,
+            last_review: r.get(6)?,
+        })
+    })
+    .optional()?
+    .with_context(|| format!("card {card} is gone"))
+}
+
 fn write_state(tx: &rusqlite::Transaction<'_>, card: CardId, s: &CardState) -> anyhow::Result<()> {
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE card SET repetitions = ?2, easiness = ?3, interval_days = ?4, due = ?5, lapses = ?6, reviews = ?7,
                 last_review = ?8 WHERE id = ?1",
-        params![card, s.repetitions, s.easiness, s.interval_days, s.due, s.lapses, s.reviews, s.last_review],
-    )?;
+    )?
+    .execute(params![card, s.repetitions, s.easiness, s.interval_days, s.due, s.lapses, s.reviews, s.last_review])?;
     Ok(())
 }
 
@@ -383,4 +482,45 @@ fn review_from_row(row: &Row<'_>) -> rusqlite::Result<Review> {
         before: state_at(10)?,
         after: state_at(17)?,
     })
+}
+
+/// One answer of the day, as the queue needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TodayAnswer {
+    pub card_id: CardId,
+    pub story: Option<String>,
+    pub quality: Quality,
+    pub kind: ReviewKind,
+    pub was_new: bool,
+}
+
+impl Store {
+    /// Every answer logged on `day`, oldest first, with the card's story.
+    pub fn answers_on(&self, day: StudyDay) -> anyhow::Result<Vec<TodayAnswer>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT r.card_id, s.key, r.quality, r.kind, r.before_reviews = 0
+             FROM review r JOIN card c ON c.id = r.card_id LEFT JOIN story s ON s.id = c.story_id
+             WHERE r.day = ?1 ORDER BY r.id",
+        )?;
+        let rows = stmt.query_map([day], |r| {
+            let kind: String = r.get(3)?;
+            Ok(TodayAnswer {
+                card_id: r.get(0)?,
+                story: r.get(1)?,
+                quality: r.get(2)?,
+                kind: ReviewKind::parse(&kind).unwrap_or(ReviewKind::Scheduled),
+                was_new: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Stories whose recall card has been reviewed at least once.
+    pub fn stories_with_seen_recall(&self) -> anyhow::Result<std::collections::HashSet<String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT s.key FROM card c JOIN story s ON s.id = c.story_id WHERE c.kind = 'recall' AND c.reviews > 0",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
 }

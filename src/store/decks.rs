@@ -247,11 +247,8 @@ fn import_in(
 
     for (position, story) in deck.stories.iter().enumerate() {
         let existing: Option<(i64, u32)> = tx
-            .query_row(
-                "SELECT deck_id, number FROM story WHERE key = ?1",
-                [&story.key],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .prepare_cached("SELECT deck_id, number FROM story WHERE key = ?1")?
+            .query_row([&story.key], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         if let Some((other, _)) = existing.filter(|(d, _)| *d != deck_id) {
             bail!(
@@ -263,11 +260,8 @@ fn import_in(
         let number = match (story.number, existing) {
             (Some(n), _) => {
                 let holder: Option<String> = tx
-                    .query_row(
-                        "SELECT key FROM story WHERE number = ?1 AND key != ?2",
-                        params![n, story.key],
-                        |r| r.get(0),
-                    )
+                    .prepare_cached("SELECT key FROM story WHERE number = ?1 AND key != ?2")?
+                    .query_row(params![n, story.key], |r| r.get(0))
                     .optional()?;
                 if let Some(holder) = holder {
                     bail!(
@@ -278,20 +272,19 @@ fn import_in(
                 n
             }
             (None, Some((_, n))) => n,
-            (None, None) => {
-                tx.query_row("SELECT coalesce(max(number), 0) + 1 FROM story", [], |r| {
-                    r.get(0)
-                })?
-            }
+            (None, None) => tx
+                .prepare_cached("SELECT coalesce(max(number), 0) + 1 FROM story")?
+                .query_row([], |r| r.get(0))?,
         };
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO story (key, deck_id, number, title, kind, source, aliases, prompt, text, written, diagram, points, position, retired)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 0)
              ON CONFLICT (key) DO UPDATE SET number = excluded.number, title = excluded.title, kind = excluded.kind,
                 source = excluded.source, aliases = excluded.aliases, prompt = excluded.prompt, text = excluded.text,
                 written = excluded.written, diagram = excluded.diagram, points = excluded.points,
                 position = excluded.position, retired = 0",
-            params![
+        )?
+        .execute(params![
                 story.key,
                 deck_id,
                 number,
@@ -305,8 +298,7 @@ fn import_in(
                 story.diagram,
                 to_json(&story.points),
                 position as i64,
-            ],
-        )?;
+            ])?;
     }
     tx.execute(
         "UPDATE story SET retired = 1 WHERE deck_id = ?1 AND retired = 0 AND key NOT IN (SELECT value FROM json_each(?2))",

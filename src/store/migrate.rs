@@ -9,12 +9,22 @@ include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
 pub const LATEST_VERSION: u32 = MIGRATIONS.len() as u32;
 
 pub(super) fn migrate(conn: &mut Connection, path: &Path) -> anyhow::Result<()> {
+    migrate_with(conn, path, MIGRATIONS)
+}
+
+/// `migrate` over a given list of (version, file name, SQL), numbered 1, 2, 3… (tests pass their own).
+fn migrate_with(
+    conn: &mut Connection,
+    path: &Path,
+    migrations: &[(u32, &str, &str)],
+) -> anyhow::Result<()> {
+    let latest = migrations.len() as u32;
     let version: u32 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .context("it is not a storydrill database (not SQLite)")?;
-    if version > LATEST_VERSION {
+    if version > latest {
         bail!(
-            "unsupported schema version {version} (this storydrill supports up to {LATEST_VERSION}); \
+            "unsupported schema version {version} (this storydrill supports up to {latest}); \
              it was written by a newer storydrill, which you need to open it"
         );
     }
@@ -22,7 +32,7 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> anyhow::Result<()> 
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
-    if version == LATEST_VERSION {
+    if version == latest {
         return Ok(());
     }
     if version > 0 && holds_reviews(conn)? {
@@ -38,7 +48,7 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> anyhow::Result<()> 
                 format!("could not back up to {} before migrating", backup.display())
             })?;
     }
-    for (number, name, sql) in MIGRATIONS.iter().filter(|(n, _, _)| *n > version) {
+    for (number, name, sql) in migrations.iter().filter(|(n, _, _)| *n > version) {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         // Another storydrill may have migrated while we waited for the lock.
         let current: u32 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -106,6 +116,108 @@ mod tests {
         );
         drop(conn);
         assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    /// A database at version 1 holding a review, as an older storydrill would have left it.
+    fn version_1_with_a_review(path: &Path) {
+        let mut conn = Connection::open(path).unwrap();
+        migrate_with(&mut conn, path, &MIGRATIONS[..1]).unwrap();
+        conn.execute_batch(
+            "INSERT INTO deck (name) VALUES ('d');
+             INSERT INTO card (key, deck_id, kind, front, position) VALUES ('c', 1, 'basic', 'front', 0);
+             INSERT INTO review (card_id, reviewed_at, day, quality, kind,
+                 before_repetitions, before_easiness, before_interval, before_lapses, before_reviews,
+                 after_repetitions, after_easiness, after_interval, after_lapses, after_reviews)
+             VALUES (1, '2027-01-04T01:30:00.000Z', '2027-01-04', 5, 'scheduled', 0, 250, 0, 0, 0, 1, 260, 1, 0, 1);",
+        )
+        .unwrap();
+    }
+
+    const FAKE_V2: (u32, &str, &str) = (
+        2,
+        "0002_fake.sql",
+        "-- why: a test migration\nALTER TABLE card ADD COLUMN fake INTEGER NOT NULL DEFAULT 7;",
+    );
+
+    #[test]
+    fn a_database_holding_reviews_is_backed_up_before_migrating() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("drill.db");
+        version_1_with_a_review(&path);
+        let migrations = [MIGRATIONS[0], FAKE_V2];
+
+        let mut conn = Connection::open(&path).unwrap();
+        migrate_with(&mut conn, &path, &migrations).unwrap();
+        let version: u32 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 2);
+        let fake: i64 = conn
+            .query_row("SELECT fake FROM card", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(fake, 7, "migration 2 ran");
+
+        let backup = dir.path().join("drill.db.bak-v1");
+        assert!(backup.is_file(), "no {}", backup.display());
+        let old = Connection::open(&backup).unwrap();
+        let (version, reviews, quality): (u32, i64, i64) = old
+            .query_row(
+                "SELECT (SELECT user_version FROM pragma_user_version), count(*), max(quality) FROM review",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (version, reviews, quality),
+            (1, 1, 5),
+            "the backup is the old database"
+        );
+        assert!(
+            old.prepare("SELECT fake FROM card").is_err(),
+            "the backup was taken before migrating"
+        );
+
+        // Nothing to migrate: no new backup.
+        std::fs::remove_file(&backup).unwrap();
+        migrate_with(&mut conn, &path, &migrations).unwrap();
+        assert!(!backup.exists());
+    }
+
+    #[test]
+    fn a_database_without_reviews_is_migrated_without_a_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("drill.db");
+        let mut conn = Connection::open(&path).unwrap();
+        migrate_with(&mut conn, &path, &MIGRATIONS[..1]).unwrap();
+        migrate_with(&mut conn, &path, &[MIGRATIONS[0], FAKE_V2]).unwrap();
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(!names.iter().any(|n| n.contains(".bak-")), "{names:?}");
+    }
+
+    #[test]
+    fn a_failing_migration_leaves_the_database_at_its_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("drill.db");
+        version_1_with_a_review(&path);
+        let broken = (
+            2,
+            "0002_broken.sql",
+            "-- why: test\nCREATE TABLE t (x);\nNOT SQL;",
+        );
+        let mut conn = Connection::open(&path).unwrap();
+        let err = migrate_with(&mut conn, &path, &[MIGRATIONS[0], broken]).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("migration 0002_broken.sql failed"),
+            "{err:#}"
+        );
+        let version: u32 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 1);
+        assert!(conn.prepare("SELECT x FROM t").is_err(), "rolled back");
     }
 
     #[test]

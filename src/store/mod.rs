@@ -6,7 +6,7 @@ mod migrate;
 mod personal;
 mod search;
 
-pub use cards::{CardFilter, DeckSummary, NewReview};
+pub use cards::{CardFilter, DeckSummary, NewReview, TodayAnswer};
 pub use decks::{ImportReport, Progress};
 pub use migrate::{LATEST_VERSION, MIGRATIONS};
 pub use personal::Deleted;

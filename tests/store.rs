@@ -1,0 +1,228 @@
+//! The store through the library and the binary: newer databases refused untouched, built-in deck
+//! updates that keep history, and a review built on a stale state refused.
+
+mod common;
+use common::Env;
+
+use chrono::{TimeZone, Utc};
+use storydrill::sm2::{self, CardState};
+use storydrill::store::{NewReview, Store};
+use storydrill::types::{Quality, StudyDay};
+
+fn day(d: u32) -> StudyDay {
+    StudyDay::from_ymd(2027, 1, d).unwrap()
+}
+
+/// A scheduled review of `card` as `grade` logs it.
+fn review_of(store: &Store, card: &str, q: u8, on: StudyDay) -> NewReview {
+    let card = store.card(card).unwrap();
+    let quality = Quality::new(q).unwrap();
+    let (kind, after) = sm2::review(&card.state, quality, on, false);
+    NewReview {
+        card_id: card.id,
+        at: Utc.with_ymd_and_hms(2027, 1, 4, 1, 30, 0).unwrap(),
+        day: on,
+        quality,
+        kind,
+        answer: String::new(),
+        answered_story: None,
+        correct: None,
+        ms: 1200,
+        before: card.state,
+        after,
+    }
+}
+
+#[test]
+fn a_database_from_a_newer_storydrill_is_refused_untouched() {
+    let env = Env::new();
+    env.ok(&["grade", "sharding", "4"]);
+    {
+        let conn = env.sql();
+        conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+        conn.pragma_update(None, "user_version", storydrill::store::LATEST_VERSION + 1)
+            .unwrap();
+    }
+    let before = std::fs::read(&env.db).unwrap();
+    for args in [
+        &["show", "sharding", "--json"][..],
+        &["grade", "sharding", "5"],
+        &["decks"],
+    ] {
+        let out = env.run(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(out.stdout.is_empty());
+        let err = common::stderr(&out);
+        assert!(
+            err.contains(&format!(
+                "unsupported schema version {} (this storydrill supports up to {})",
+                storydrill::store::LATEST_VERSION + 1,
+                storydrill::store::LATEST_VERSION
+            )),
+            "{err}"
+        );
+        assert_eq!(
+            std::fs::read(&env.db).unwrap(),
+            before,
+            "{args:?} touched the file"
+        );
+    }
+    let backups = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains(".bak-")
+        })
+        .count();
+    assert_eq!(backups, 0, "no backup either: nothing was migrated");
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_refused_untouched() {
+    let env = Env::new();
+    std::fs::write(&env.db, "not a database, just text\n".repeat(200)).unwrap();
+    let before = std::fs::read(&env.db).unwrap();
+    let err = env.fails(&["list"], 1);
+    assert!(err.contains("not a storydrill database"), "{err}");
+    assert_eq!(std::fs::read(&env.db).unwrap(), before);
+}
+
+#[test]
+fn changed_builtin_decks_are_reloaded_by_key_keeping_history() {
+    let env = Env::new();
+    let mut store = Store::open(&env.db).unwrap();
+    store
+        .record_review(&review_of(&store, "sharding", 5, day(4)))
+        .unwrap();
+    store
+        .record_review(&review_of(&store, "sharding", 5, day(5)))
+        .unwrap();
+    let graded = store.card("sharding").unwrap();
+    let fingerprints: Vec<(String, String)> = {
+        let conn = store.connection();
+        // What an older storydrill would have left: another text, and a card it no longer ships.
+        conn.execute_batch(
+            "UPDATE meta SET value = 'old' WHERE key = 'builtin-deck:stories';
+             UPDATE card SET front = 'an old wording', back = 'old' WHERE key = 'sharding.recall';
+             UPDATE story SET title = 'old title' WHERE key = 'sharding';
+             INSERT INTO card (key, deck_id, kind, front, position)
+                 SELECT 'dropped.q1', id, 'basic', 'a card the new version dropped', 999 FROM deck WHERE name = 'stories';",
+        )
+        .unwrap();
+        conn.prepare("SELECT key, value FROM meta WHERE key LIKE 'builtin-deck:%' ORDER BY key")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    assert_eq!(fingerprints[0].1, "old");
+    drop(store);
+
+    let store = Store::open(&env.db).unwrap();
+    let card = store.card("sharding").unwrap();
+    assert_eq!(card.id, graded.id);
+    assert!(
+        card.front.contains("分库分表"),
+        "text reloaded: {}",
+        card.front
+    );
+    assert!(card.back.contains("hash(username)"));
+    assert_eq!(card.state, graded.state, "scheduling state kept");
+    assert_eq!(card.state.reviews, 2);
+    assert_eq!(store.history(card.id).unwrap().len(), 2, "history kept");
+    assert_eq!(
+        store.story("sharding").unwrap().unwrap().title,
+        "数据库 Sharding"
+    );
+    let dropped = store.card("dropped.q1").unwrap();
+    assert!(dropped.retired, "a card the new deck lacks is retired");
+    assert_eq!(
+        store
+            .cards(&Default::default())
+            .unwrap()
+            .iter()
+            .filter(|c| c.deck == "stories")
+            .count(),
+        113
+    );
+    drop(store);
+    let mut store = Store::open(&env.db).unwrap();
+    let conn = store.connection();
+    let value: String = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'builtin-deck:stories'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        value,
+        storydrill::builtin::fingerprint(storydrill::builtin::DECKS[0].text)
+    );
+}
+
+#[test]
+fn a_review_built_on_a_stale_state_is_refused() {
+    let env = Env::new();
+    let mut first = Store::open(&env.db).unwrap();
+    let mut second = Store::open(&env.db).unwrap();
+    // Both read the new card; the second logs its review first.
+    let stale = review_of(&first, "docker", 5, day(4));
+    let fresh = review_of(&second, "docker", 5, day(4));
+    second.record_review(&fresh).unwrap();
+    let err = first.record_review(&stale).unwrap_err().to_string();
+    assert!(err.contains("changed"), "{err}");
+    let card = first.card("docker").unwrap();
+    assert_eq!(card.state, fresh.after);
+    assert_eq!(first.history(card.id).unwrap().len(), 1);
+    // Read again, the same grade is a re-drill and is logged.
+    let redrill = review_of(&first, "docker", 5, day(4));
+    assert_eq!(redrill.kind, sm2::ReviewKind::Redrill);
+    first.record_review(&redrill).unwrap();
+    let log: Vec<_> = first
+        .history(card.id)
+        .unwrap()
+        .iter()
+        .map(|r| (r.kind, r.quality, r.day))
+        .collect();
+    assert_eq!(sm2::replay(&log), first.card("docker").unwrap().state);
+    assert_ne!(first.card("docker").unwrap().state, CardState::NEW);
+}
+
+#[test]
+fn review_card_builds_on_the_state_inside_its_transaction() {
+    let env = Env::new();
+    let mut first = Store::open(&env.db).unwrap();
+    let mut second = Store::open(&env.db).unwrap();
+    let card = first.card("docker").unwrap(); // read before the other process grades it
+    second
+        .record_review(&review_of(&second, "docker", 5, day(4)))
+        .unwrap();
+    let logged = first
+        .review_card(card.id, |before| {
+            let q = Quality::new(5).unwrap();
+            let (kind, after) = sm2::review(before, q, day(4), false);
+            NewReview {
+                card_id: card.id,
+                at: Utc.with_ymd_and_hms(2027, 1, 4, 2, 0, 0).unwrap(),
+                day: day(4),
+                quality: q,
+                kind,
+                answer: String::new(),
+                answered_story: None,
+                correct: None,
+                ms: 0,
+                before: *before,
+                after,
+            }
+        })
+        .unwrap();
+    assert_eq!(logged.kind, sm2::ReviewKind::Redrill);
+    assert_ne!(logged.before, card.state);
+    assert_eq!(first.history(card.id).unwrap().len(), 2);
+    assert_eq!(first.card("docker").unwrap().state.reviews, 1);
+}
