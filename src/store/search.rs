@@ -83,7 +83,8 @@ impl Store {
             }
         };
         if long.is_empty() {
-            // LIKE only: a scan, ranked by where the text was found.
+            // LIKE only: a scan that stops at the limit (no ORDER BY), ranked afterwards by where
+            // the text was found.
             let mut args = vec![deck_arg.clone()];
             args.extend(like_args.iter().cloned());
             args.push(limit_arg.clone());
@@ -93,7 +94,7 @@ impl Store {
                     CASE WHEN c.kind = 'recall' AND s.title LIKE '{p}' ESCAPE '\\' THEN -3.0
                          WHEN c.front LIKE '{p}' ESCAPE '\\' THEN -2.0 ELSE -1.0 END AS score
                  {CARD_FROM} WHERE c.retired = 0 AND (?1 IS NULL OR d.name = ?1) {like_sql}
-                 ORDER BY score, c.id LIMIT ?",
+                 LIMIT ?",
                 p = first.replace('\'', "''")
             );
             let mut stmt = self.conn.prepare(&sql)?;
@@ -112,12 +113,21 @@ impl Store {
             args.push(limit_arg);
             // A story's title or alias is the best hit (its bm25 is scaled up, as the two tables'
             // scores are not on one scale); then the front, tags, back.
+            // Score in the index first and fetch card rows only for the best: with no filter on the
+            // rows, a few times the limit is plenty (retired cards are rare).
+            let inner_limit = if deck.is_none() && short.is_empty() {
+                (limit * 4 + 20) as i64
+            } else {
+                -1
+            };
             let cards_sql = format!(
-                "SELECT {CARD_COLUMNS}, bm25(card_fts, 4.0, 1.0, 2.0) AS score
-                 FROM card_fts JOIN card c ON c.id = card_fts.rowid JOIN deck d ON d.id = c.deck_id
+                "SELECT {CARD_COLUMNS}, f.score
+                 FROM (SELECT rowid AS id, bm25(card_fts, 4.0, 1.0, 2.0) AS score FROM card_fts
+                       WHERE card_fts MATCH ?1 ORDER BY score LIMIT {inner_limit}) f
+                 JOIN card c ON c.id = f.id JOIN deck d ON d.id = c.deck_id
                  LEFT JOIN story s ON s.id = c.story_id
-                 WHERE card_fts MATCH ?1 AND c.retired = 0 AND (?2 IS NULL OR d.name = ?2) {like_sql}
-                 ORDER BY score LIMIT ?"
+                 WHERE c.retired = 0 AND (?2 IS NULL OR d.name = ?2) {like_sql}
+                 ORDER BY f.score LIMIT ?"
             );
             let stories_sql = format!(
                 "SELECT {CARD_COLUMNS}, 3.0 * bm25(story_fts, 8.0, 6.0, 2.0) AS score
