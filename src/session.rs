@@ -12,6 +12,7 @@ use crate::cli::ReviewArgs;
 use crate::clock::Clock;
 use crate::cloze;
 use crate::cmd::Ctx;
+use crate::edit::EditOutcome;
 use crate::grading::{self, CatalogEntry, Resolution};
 use crate::model::{Card, CardKind, Story};
 use crate::paint;
@@ -152,24 +153,6 @@ impl<'a> Session<'a> {
             }
         }
         let today = clock.study_day(settings.rollover_hour);
-        let stories_list = store.stories()?;
-        let catalog = stories_list
-            .iter()
-            .map(|s| CatalogEntry {
-                key: s.key.clone(),
-                number: s.number,
-                title: s.title.clone(),
-                aliases: s.aliases.clone(),
-            })
-            .collect();
-        let completions = stories_list
-            .iter()
-            .map(|s| format!("{} {}", s.number, sanitize(&s.title)))
-            .collect();
-        let stories = stories_list
-            .into_iter()
-            .map(|s| (s.key.clone(), s))
-            .collect();
         Ok(Session {
             store,
             clock,
@@ -177,9 +160,9 @@ impl<'a> Session<'a> {
             args,
             prompt,
             out,
-            stories,
-            catalog,
-            completions,
+            stories: HashMap::new(),
+            catalog: Vec::new(),
+            completions: Vec::new(),
             queue: VecDeque::new(),
             graded: Vec::new(),
             summary: Summary::default(),
@@ -189,6 +172,26 @@ impl<'a> Session<'a> {
             width,
             settings,
         })
+    }
+
+    /// Reads the story catalog that match answers and completions come from.
+    fn load_catalog(&mut self) -> anyhow::Result<()> {
+        let stories = self.store.stories()?;
+        self.catalog = stories
+            .iter()
+            .map(|s| CatalogEntry {
+                key: s.key.clone(),
+                number: s.number,
+                title: s.title.clone(),
+                aliases: s.aliases.clone(),
+            })
+            .collect();
+        self.completions = stories
+            .iter()
+            .map(|s| format!("{} {}", s.number, sanitize(&s.title)))
+            .collect();
+        self.stories = stories.into_iter().map(|s| (s.key.clone(), s)).collect();
+        Ok(())
     }
 
     /// Builds the queue from the store: what is due and new today, less what was done today.
@@ -223,6 +226,7 @@ impl<'a> Session<'a> {
 
     pub fn run(&mut self) -> anyhow::Result<()> {
         let seed = self.rng.next_u64();
+        self.load_catalog()?;
         self.build_queue(seed)?;
         if self.queue.is_empty() {
             return self.nothing_due();
@@ -371,11 +375,16 @@ impl<'a> Session<'a> {
         }
     }
 
+    /// Edits the card in `$EDITOR`; the session goes on whatever happens, and the card is shown again.
     fn edit(&mut self, card: &Card) -> anyhow::Result<()> {
-        self.say(&format!(
-            "editing is not available yet; use `storydrill export {}` and `storydrill import`\n",
-            card.deck
-        ))
+        let message = match crate::edit::edit_card(self.store, card, &crate::edit::EnvEditor) {
+            Ok(EditOutcome::Saved) => "saved; here it is again".to_string(),
+            Ok(EditOutcome::Unchanged) => "unchanged".to_string(),
+            Ok(EditOutcome::Abandoned) => "edit abandoned; nothing changed".to_string(),
+            Err(e) => format!("could not edit: {e:#}"),
+        };
+        self.load_catalog()?;
+        self.say(&format!("{message}\n"))
     }
 
     /// Reads one reply; `:h` and unknown commands are handled here and read again.

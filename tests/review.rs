@@ -443,3 +443,34 @@ fn bad_seed_and_unknown_deck_are_errors() {
     let err = env.fails(&["review", "--deck", "nope"], 1);
     assert!(err.contains("no deck named \"nope\""), "{err}");
 }
+
+#[test]
+fn edit_in_the_session_saves_and_shows_the_card_again() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = mine_with_recall_seen();
+    let script = env.write(
+        "ed.sh",
+        "#!/bin/sh\nsed -i 's/^text = .*/text = \"改过以后的问题？\"/' \"$1\"\n",
+    );
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = env
+        .command()
+        .env("EDITOR", &script)
+        .args(["review", "--deck", "mine", "--kind", "match"])
+        .write_stdin(":e\n40\n\n")
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(text.contains("saved; here it is again"), "{text}");
+    assert!(
+        text.contains("改过以后的问题？"),
+        "the edited card is shown: {text}"
+    );
+    assert_eq!(
+        env.json(&["show", "cache-bug.q1", "--json"])["front"],
+        "改过以后的问题？"
+    );
+    let log = reviews(&env);
+    assert_eq!(log.last().unwrap().0, "cache-bug.q1");
+    assert_eq!(log.last().unwrap().4, Some(true));
+}
