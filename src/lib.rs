@@ -14,6 +14,7 @@ pub mod paint;
 pub mod session;
 pub mod settings;
 pub mod sm2;
+pub mod stats;
 pub mod store;
 pub mod text;
 pub mod types;
