@@ -147,6 +147,6 @@ GROUP BY r.day, c.story_id, r.answered_story;
 CREATE INDEX card_stats ON card (story_id, deck_id, kind, retired, suspended, reviews, repetitions,
                                  interval_days, easiness, lapses, due);
 -- why: the 10 lowest-easiness cards, read in order instead of sorting every card.
-CREATE INDEX card_easiness ON card (easiness) WHERE reviews > 0 AND retired = 0;
+CREATE INDEX card_easiness ON card (easiness, lapses DESC) WHERE reviews > 0 AND retired = 0;
 -- why: leeches (lapses >= 8), worst first, without a scan.
-CREATE INDEX card_leech ON card (lapses) WHERE lapses >= 8 AND retired = 0;
+CREATE INDEX card_leech ON card (lapses DESC, easiness) WHERE lapses >= 8 AND retired = 0;

@@ -3,6 +3,7 @@
 mod cards;
 mod decks;
 mod migrate;
+mod stats;
 
 pub use cards::{CardFilter, DeckSummary, NewReview};
 pub use decks::ImportReport;
