@@ -303,6 +303,7 @@ pub struct StoryStats {
     /// Share of match answers picking an accepted story, in the window.
     pub match_accuracy: Option<f64>,
     pub match_answers: u32,
+    pub match_right: u32,
     pub mean_recall_grade: Option<f64>,
     pub recall_reviews: u32,
     /// Mean easiness of the story's reviewed cards.
@@ -598,6 +599,7 @@ fn stories(rows: &[StoryRow]) -> Vec<StoryStats> {
                 deck: s.deck.clone(),
                 match_accuracy,
                 match_answers: s.match_answers,
+                match_right: s.match_right,
                 mean_recall_grade,
                 recall_reviews: s.recall_reviews,
                 easiness,

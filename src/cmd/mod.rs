@@ -7,6 +7,7 @@ mod grade;
 mod import;
 mod list;
 pub mod show;
+mod stats;
 mod stories;
 
 use anyhow::Context;
@@ -98,6 +99,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => import::run(&mut ctx, &file, dry_run, json)?,
         Command::Export { deck, output } => export::run(&ctx, &deck, output.as_deref())?,
         Command::Config { action } => config::run(&ctx, action)?,
+        Command::Stats(args) => stats::run(&ctx, &args)?,
     }
     Ok(ExitCode::SUCCESS)
 }
