@@ -576,7 +576,9 @@ fn readiness(accuracy: Option<f64>, grade: Option<f64>, easiness: Option<f64>) -
     .into_iter()
     .flatten()
     .collect();
-    (!parts.is_empty()).then(|| parts.iter().sum::<f64>() / parts.len() as f64)
+    // Rounded to thousandths so equal scores tie exactly and sort by story number.
+    (!parts.is_empty())
+        .then(|| (parts.iter().sum::<f64>() / parts.len() as f64 * 1000.0).round() / 1000.0)
 }
 
 /// One row per story, weakest first; stories never practised come last, by number.
@@ -1063,7 +1065,7 @@ mod tests {
         assert_eq!(good.easiness, Some(2.44)); // (2.50 + 2.37) / 2 = 2.435, rounded half up
         assert_eq!(good.due, Some(day("2027-01-12")));
         let weak = &out[0];
-        assert_eq!(weak.readiness, Some((2.0 / 6.0 + 0.0) / 2.0));
+        assert_eq!(weak.readiness, Some(0.167)); // (2/6 + 0) / 2
         assert_eq!(out[3].readiness, None);
         assert_eq!(out[3].match_accuracy, None);
     }

@@ -142,7 +142,7 @@ fn retention(out: &mut String, s: &Stats) {
             let (right, total) = pick(w);
             let share = (total > 0).then(|| f64::from(right) / f64::from(total));
             let cell = if total == 0 {
-                pad("—", 14)
+                pad("   —", 14)
             } else {
                 format!(
                     "{} {}",
@@ -221,6 +221,10 @@ fn history(out: &mut String, s: &Stats) {
         })
         .collect();
     let max = columns.iter().map(|c| c.0).max().unwrap_or(0);
+    if max == 0 {
+        let _ = writeln!(out, "  no answers in these days");
+        return;
+    }
     let h = HISTORY_HEIGHT as u64;
     // Rows of each column: (right, wrong), from the bottom.
     let heights: Vec<(usize, usize)> = columns
@@ -522,12 +526,22 @@ fn confusions(out: &mut String, s: &Stats) {
         };
         let mut text = line(&asked_title, &answered_title);
         if width(&text) > COLUMNS {
-            let fixed = width(&line("", ""));
-            let each = (COLUMNS.saturating_sub(fixed) / 2).max(6);
-            text = line(
-                &truncate(&asked_title, each),
-                &truncate(&answered_title, each),
-            );
+            // Shorten the titles: a short one stays whole, the other gets the rest of the room.
+            let room = COLUMNS.saturating_sub(width(&line("", "")));
+            let half = room / 2;
+            let (asked, answered) = if width(&asked_title) <= half {
+                let rest = room - width(&asked_title);
+                (asked_title.clone(), truncate(&answered_title, rest.max(6)))
+            } else if width(&answered_title) <= half {
+                let rest = room - width(&answered_title);
+                (truncate(&asked_title, rest.max(6)), answered_title.clone())
+            } else {
+                (
+                    truncate(&asked_title, half.max(6)),
+                    truncate(&answered_title, (room - half).max(6)),
+                )
+            };
+            text = line(&asked, &answered);
         }
         let _ = writeln!(out, "{text}");
     }
