@@ -75,7 +75,7 @@ pub struct DueRow {
 }
 
 /// One catalog story with its figures: the window ones from match and recall answers, the others
-/// from its cards' current state.
+/// from its recall card (the card that has the user tell the story).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StoryRow {
     pub key: String,
@@ -88,11 +88,10 @@ pub struct StoryRow {
     /// Recall reviews in the window (re-drills left out) and the sum of their grades.
     pub recall_reviews: u32,
     pub recall_grades: u32,
-    /// The story's cards (not retired) that have been reviewed, and the sum of their easiness.
-    pub reviewed_cards: u32,
-    pub easiness_sum: u64,
-    /// The earliest due day among the story's active cards.
-    pub next_due: Option<StudyDay>,
+    /// The recall card's easiness, once it has been reviewed.
+    pub easiness: Option<Easiness>,
+    /// The recall card's due day (None while new or suspended).
+    pub due: Option<StudyDay>,
 }
 
 /// A story answered in place of another one, in the window.
@@ -130,8 +129,6 @@ pub struct StatsInput {
     pub cards: Vec<CardGroup>,
     /// Active cards due on or before the last forecast day, by day.
     pub due: Vec<DueRow>,
-    /// New cards that could be introduced (not suspended or retired).
-    pub new_available: u32,
     pub stories: Vec<StoryRow>,
     pub confusions: Vec<ConfusionRow>,
     /// The worst leeches (most lapses first) and how many there are in all.
@@ -306,9 +303,9 @@ pub struct StoryStats {
     pub match_right: u32,
     pub mean_recall_grade: Option<f64>,
     pub recall_reviews: u32,
-    /// Mean easiness of the story's reviewed cards.
+    /// The easiness of the story's recall card, once reviewed.
     pub easiness: Option<f64>,
-    /// The earliest due day among the story's cards.
+    /// When the recall card is due next (null while new or suspended).
     pub due: Option<StudyDay>,
     /// 0–1, the mean of match accuracy, recall grade / 5 and (easiness − 1.3) / 1.2 where known.
     pub readiness: Option<f64>,
@@ -358,7 +355,7 @@ pub fn compute(input: &StatsInput, today: StudyDay, options: &StatsOptions) -> S
             new: options
                 .new_per_day
                 .saturating_sub(this_day.new_cards)
-                .min(input.new_available),
+                .min(new_available(&input.cards)),
             time_ms: this_day.ms,
         },
         streak: streak(
@@ -518,6 +515,15 @@ pub fn heat_level(count: u32, max: u32) -> u8 {
     level.clamp(1, 4) as u8
 }
 
+/// New cards that could be introduced (not suspended or retired).
+fn new_available(groups: &[CardGroup]) -> u32 {
+    groups
+        .iter()
+        .filter(|g| !g.retired && !g.suspended && g.reviews == 0)
+        .map(|g| g.cards)
+        .sum()
+}
+
 /// The state of a group of cards, each card counted in exactly one.
 fn card_counts(groups: &[CardGroup]) -> CardCounts {
     let mut c = CardCounts::default();
@@ -589,11 +595,7 @@ fn stories(rows: &[StoryRow]) -> Vec<StoryStats> {
             let match_accuracy = ratio(s.match_right, s.match_answers);
             let mean_recall_grade = (s.recall_reviews > 0)
                 .then(|| f64::from(s.recall_grades) / f64::from(s.recall_reviews));
-            // Mean easiness rounded to hundredths, like every easiness.
-            let easiness = (s.reviewed_cards > 0).then(|| {
-                let n = u64::from(s.reviewed_cards);
-                ((s.easiness_sum + n / 2) / n) as f64 / 100.0
-            });
+            let easiness = s.easiness.map(Easiness::as_f64);
             StoryStats {
                 key: s.key.clone(),
                 number: s.number,
@@ -605,7 +607,7 @@ fn stories(rows: &[StoryRow]) -> Vec<StoryStats> {
                 mean_recall_grade,
                 recall_reviews: s.recall_reviews,
                 easiness,
-                due: s.next_due,
+                due: s.due,
                 readiness: readiness(match_accuracy, mean_recall_grade, easiness),
             }
         })
@@ -786,7 +788,12 @@ mod tests {
                     cards: 2,
                 },
             ],
-            new_available: 100,
+            // 100 new cards, 7 young ones, 3 new but suspended.
+            cards: vec![group(0, 0, 0, 250, 100), group(1, 2, 6, 250, 7), {
+                let mut g = group(0, 0, 0, 250, 3);
+                g.suspended = true;
+                g
+            }],
             ..StatsInput::default()
         };
         let stats = compute(&input, today(), &options());
@@ -802,7 +809,7 @@ mod tests {
         );
         // Fewer new cards available than the limit allows.
         let few = StatsInput {
-            new_available: 4,
+            cards: vec![group(0, 0, 0, 250, 4)],
             ..input
         };
         assert_eq!(compute(&few, today(), &options()).today.new, 4);
@@ -1038,16 +1045,14 @@ mod tests {
                 match_right: 3,
                 recall_reviews: 2,
                 recall_grades: 7,
-                reviewed_cards: 2,
-                easiness_sum: 250 + 237,
-                next_due: Some(day("2027-01-12")),
+                easiness: Some(Easiness::from_hundredths(244)),
+                due: Some(day("2027-01-12")),
                 ..story(2, "good")
             },
             StoryRow {
                 match_answers: 6,
                 match_right: 2,
-                reviewed_cards: 1,
-                easiness_sum: 130,
+                easiness: Some(Easiness::FLOOR),
                 ..story(3, "weak")
             },
             StoryRow {
@@ -1062,7 +1067,7 @@ mod tests {
         let good = &out[1];
         assert_eq!(good.match_accuracy, Some(0.75));
         assert_eq!(good.mean_recall_grade, Some(3.5));
-        assert_eq!(good.easiness, Some(2.44)); // (2.50 + 2.37) / 2 = 2.435, rounded half up
+        assert_eq!(good.easiness, Some(2.44));
         assert_eq!(good.due, Some(day("2027-01-12")));
         let weak = &out[0];
         assert_eq!(weak.readiness, Some(0.167)); // (2/6 + 0) / 2

@@ -1,12 +1,12 @@
-//! The few queries behind `storydrill stats`: daily aggregates kept by triggers (see the
-//! `daily_stats` migration) and grouped card counts read from a narrow index, never the whole log.
+//! The few queries behind `storydrill stats`: aggregates kept up to date by triggers (see the
+//! `daily_stats` migration) and a few indexed lookups; never the whole review log or card table.
 
 use rusqlite::{params_from_iter, types::Value, Row};
 
 use super::Store;
 use crate::stats::{
     CardGroup, CardLine, ConfusionRow, DayCounts, DayRow, DueRow, StatsInput, StoryRow,
-    FORECAST_DAYS, LEECHES_LISTED, LEECH_LAPSES, LOWEST_EASINESS,
+    CONFUSIONS_LISTED, FORECAST_DAYS, LEECHES_LISTED, LEECH_LAPSES, LOWEST_EASINESS,
 };
 use crate::types::StudyDay;
 
@@ -69,14 +69,11 @@ impl Store {
         let window_start = today.minus_days(window_days.max(1) - 1);
         let forecast_end = today.plus_days(FORECAST_DAYS - 1);
 
+        // Deck 0 holds every deck's answers.
         let days = self.query(
-            &format!(
-                "SELECT day, sum(reviews), sum(right), sum(ms), sum(new_cards), sum(young), sum(young_right),
-                        sum(mature), sum(mature_right)
-                 FROM stats_day WHERE day <= ?1{} GROUP BY day",
-                deck.clause("deck_id", 2)
-            ),
-            deck.params(vec![day_value(today)]),
+            "SELECT day, reviews, right, ms, new_cards, young, young_right, mature, mature_right
+             FROM stats_day WHERE deck_id = ?1 AND day <= ?2 ORDER BY day",
+            vec![Value::Integer(deck.id.unwrap_or(0)), day_value(today)],
             |r| {
                 Ok(DayRow {
                     day: r.get(0)?,
@@ -94,12 +91,11 @@ impl Store {
             },
         )?;
 
-        // Reads only the card_stats index: every column is in it.
         let cards = self.query(
             &format!(
-                "SELECT retired, suspended, min(reviews, 1), min(repetitions, 2), min(interval_days, 21),
-                        easiness, count(*)
-                 FROM card WHERE 1{} GROUP BY 1, 2, 3, 4, 5, 6",
+                "SELECT retired, suspended, reviewed, repetitions, interval_days, easiness, sum(cards)
+                 FROM stats_card WHERE cards > 0{}
+                 GROUP BY 1, 2, 3, 4, 5, 6",
                 deck.clause("deck_id", 1)
             ),
             deck.params(vec![]),
@@ -132,34 +128,20 @@ impl Store {
             },
         )?;
 
-        let new_available: u32 = self.conn.query_row(
-            &format!(
-                "SELECT count(*) FROM card WHERE reviews = 0 AND retired = 0 AND suspended = 0{}",
-                deck.clause("deck_id", 1)
-            ),
-            params_from_iter(deck.params(vec![])),
-            |r| r.get(0),
-        )?;
-
+        // Per story: its recall card from the card_recall index, its window's answers by one range each.
         let stories = self.query(
             &format!(
                 "SELECT s.key, s.number, s.title, d.name,
-                        coalesce(w.match_answers, 0), coalesce(w.match_right, 0),
-                        coalesce(w.recall_reviews, 0), coalesce(w.recall_grades, 0),
-                        coalesce(c.reviewed, 0), coalesce(c.easiness_sum, 0), c.next_due
+                        coalesce(sum(w.match_answers), 0), coalesce(sum(w.match_right), 0),
+                        coalesce(sum(w.recall_reviews), 0), coalesce(sum(w.recall_grades), 0),
+                        CASE WHEN c.reviews > 0 THEN c.easiness END,
+                        CASE WHEN c.suspended = 0 THEN c.due END
                  FROM story s
                  JOIN deck d ON d.id = s.deck_id
-                 LEFT JOIN (SELECT story_id, sum(match_answers) AS match_answers, sum(match_right) AS match_right,
-                                   sum(recall_reviews) AS recall_reviews, sum(recall_grades) AS recall_grades
-                            FROM stats_story WHERE day >= ?1 AND day <= ?2 GROUP BY story_id) w
-                        ON w.story_id = s.id
-                 LEFT JOIN (SELECT story_id,
-                                   count(*) FILTER (WHERE reviews > 0) AS reviewed,
-                                   sum(easiness) FILTER (WHERE reviews > 0) AS easiness_sum,
-                                   min(due) FILTER (WHERE suspended = 0) AS next_due
-                            FROM card WHERE story_id IS NOT NULL AND retired = 0 GROUP BY story_id) c
-                        ON c.story_id = s.id
+                 LEFT JOIN card c ON c.story_id = s.id AND c.kind = 'recall' AND c.retired = 0
+                 LEFT JOIN stats_story w ON w.story_id = s.id AND w.day >= ?1 AND w.day <= ?2
                  WHERE s.retired = 0{}
+                 GROUP BY s.number
                  ORDER BY s.number",
                 deck.clause("s.deck_id", 3)
             ),
@@ -174,23 +156,28 @@ impl Store {
                     match_right: r.get(5)?,
                     recall_reviews: r.get(6)?,
                     recall_grades: r.get(7)?,
-                    reviewed_cards: r.get(8)?,
-                    easiness_sum: r.get::<_, i64>(9)?.max(0) as u64,
-                    next_due: r.get(10)?,
+                    easiness: r.get(8)?,
+                    due: r.get(9)?,
                 })
             },
         )?;
 
+        // Every pair at least as frequent as the 10th most frequent one: all `compute` can list.
         let confusions = self.query(
             &format!(
-                "SELECT a.key, a.number, a.title, x.answered, b.number, b.title, sum(x.times)
-                 FROM stats_confusion x
+                "WITH pairs AS MATERIALIZED (
+                     SELECT asked, answered, sum(times) AS times FROM stats_confusion
+                     WHERE day >= ?1 AND day <= ?2
+                       AND asked IN (SELECT id FROM story WHERE retired = 0{})
+                     GROUP BY asked, answered HAVING sum(times) > 0)
+                 SELECT a.key, a.number, a.title, x.answered, b.number, b.title, x.times
+                 FROM pairs x
                  JOIN story a ON a.id = x.asked
                  LEFT JOIN story b ON b.key = x.answered
-                 WHERE x.day >= ?1 AND x.day <= ?2 AND a.retired = 0{}
-                 GROUP BY x.asked, x.answered
-                 HAVING sum(x.times) > 0",
-                deck.clause("a.deck_id", 3)
+                 WHERE x.times >= coalesce(
+                     (SELECT times FROM pairs ORDER BY times DESC LIMIT 1 OFFSET {}), 0)",
+                deck.clause("deck_id", 3),
+                CONFUSIONS_LISTED - 1
             ),
             deck.params(vec![day_value(window_start), day_value(today)]),
             |r| {
@@ -239,7 +226,6 @@ impl Store {
             days,
             cards,
             due,
-            new_available,
             stories,
             confusions,
             leeches,
@@ -273,14 +259,15 @@ mod tests {
         let conn = store.connection();
         let mut out = Vec::new();
         for sql in [
-            "SELECT r.day, c.deck_id, count(*), sum(r.quality >= 3), sum(r.ms),
+            "SELECT k.deck_id, r.day, count(*), sum(r.quality >= 3), sum(r.ms),
                     sum(r.kind = 'scheduled' AND r.before_reviews = 0),
                     sum(r.kind = 'scheduled' AND r.before_repetitions >= 1 AND r.before_interval < 21),
                     sum(r.kind = 'scheduled' AND r.before_repetitions >= 1 AND r.before_interval < 21 AND r.quality >= 3),
                     sum(r.kind = 'scheduled' AND r.before_repetitions >= 1 AND r.before_interval >= 21),
                     sum(r.kind = 'scheduled' AND r.before_repetitions >= 1 AND r.before_interval >= 21 AND r.quality >= 3)
-             FROM review r JOIN card c ON c.id = r.card_id GROUP BY 1, 2 ORDER BY 1, 2",
-            "SELECT r.day, c.story_id, sum(c.kind = 'match' AND r.correct IS NOT NULL),
+             FROM review r JOIN (SELECT id, deck_id FROM card UNION ALL SELECT id, 0 FROM card) k ON k.id = r.card_id
+             GROUP BY 1, 2 ORDER BY 1, 2",
+            "SELECT c.story_id, r.day, sum(c.kind = 'match' AND r.correct IS NOT NULL),
                     sum(c.kind = 'match' AND r.correct = 1), sum(c.kind = 'recall'),
                     sum(CASE WHEN c.kind = 'recall' THEN r.quality ELSE 0 END)
              FROM review r JOIN card c ON c.id = r.card_id
@@ -292,6 +279,9 @@ mod tests {
              WHERE c.kind = 'match' AND c.story_id IS NOT NULL AND r.kind != 'redrill'
                AND r.correct = 0 AND r.answered_story IS NOT NULL
              GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+            "SELECT retired != 0, suspended != 0, reviews > 0, min(repetitions, 2),
+                    min(interval_days, 21), easiness, deck_id, count(*)
+             FROM card GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7",
         ] {
             out.push(dump(conn, sql));
         }
@@ -304,6 +294,7 @@ mod tests {
             "SELECT * FROM stats_day ORDER BY 1, 2",
             "SELECT * FROM stats_story ORDER BY 1, 2",
             "SELECT * FROM stats_confusion ORDER BY 1, 2, 3",
+            "SELECT * FROM stats_card WHERE cards > 0 ORDER BY 1, 2, 3, 4, 5, 6, 7",
         ]
         .iter()
         .map(|sql| dump(conn, sql))
@@ -383,7 +374,7 @@ mod tests {
         for id in all {
             store.undo_review(id).unwrap();
         }
-        assert_eq!(aggregates(&mut store), vec!["", "", ""]);
+        assert_eq!(aggregates(&mut store)[..3], ["", "", ""]);
         assert_eq!(
             store.card("sharding").unwrap().state,
             CardState::NEW,
@@ -413,8 +404,9 @@ mod tests {
             .connection()
             .execute_batch(&format!(
                 "DROP TRIGGER stats_review_insert; DROP TRIGGER stats_review_delete;
-                 DROP TABLE stats_day; DROP TABLE stats_story; DROP TABLE stats_confusion;
-                 DROP INDEX card_stats; DROP INDEX card_easiness; DROP INDEX card_leech;
+                 DROP TRIGGER stats_card_insert; DROP TRIGGER stats_card_update; DROP TRIGGER stats_card_delete;
+                 DROP TABLE stats_day; DROP TABLE stats_story; DROP TABLE stats_confusion; DROP TABLE stats_card;
+                 DROP INDEX card_recall; DROP INDEX card_easiness; DROP INDEX card_leech;
                  PRAGMA user_version = {};",
                 version - 1
             ))
@@ -434,11 +426,23 @@ mod tests {
             let rows = stmt.query_map([], |r| r.get::<_, String>(3)).unwrap();
             rows.map(|r| r.unwrap()).collect::<Vec<_>>().join("; ")
         };
-        let groups = plan(
-            "SELECT retired, suspended, min(reviews, 1), min(repetitions, 2), min(interval_days, 21),
-                    easiness, count(*) FROM card WHERE 1 GROUP BY 1, 2, 3, 4, 5, 6",
+        let stories = plan(
+            "SELECT s.key, sum(w.match_answers), c.easiness FROM story s
+             LEFT JOIN card c ON c.story_id = s.id AND c.kind = 'recall' AND c.retired = 0
+             LEFT JOIN stats_story w ON w.story_id = s.id AND w.day >= '2027-01-01' AND w.day <= '2027-01-30'
+             WHERE s.retired = 0 GROUP BY s.number ORDER BY s.number",
         );
-        assert!(groups.contains("COVERING INDEX"), "{groups}");
+        assert!(
+            stories.contains("SEARCH c USING COVERING INDEX card_recall (story_id=?)")
+                && stories.contains("SEARCH w USING PRIMARY KEY (story_id=? AND day>? AND day<?)")
+                && !stories.contains("TEMP B-TREE"),
+            "{stories}"
+        );
+        let cards = plan(
+            "SELECT retired, suspended, reviewed, repetitions, interval_days, easiness, sum(cards)
+             FROM stats_card WHERE cards > 0 GROUP BY 1, 2, 3, 4, 5, 6",
+        );
+        assert!(!cards.contains("TEMP B-TREE"), "{cards}");
         let lowest = plan(
             "SELECT c.id FROM card c LEFT JOIN story s ON s.id = c.story_id
              WHERE c.reviews > 0 AND c.retired = 0 ORDER BY c.easiness, c.lapses DESC, c.id LIMIT 10",
