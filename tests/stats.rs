@@ -527,6 +527,14 @@ fn screen_snapshot_of_a_history() {
     let screen = env.ok(&["stats", "--deck", "templates", "--days", "7"]);
     assert_fits_80_columns(&screen);
     insta::assert_snapshot!("stats_templates_7_days", screen);
+    // Long windows group days into columns; every width still fits.
+    for days in ["1", "72", "73", "365"] {
+        let screen = env.ok(&["stats", "--days", days]);
+        assert_fits_80_columns(&screen);
+    }
+    assert!(env
+        .ok(&["stats", "--days", "365"])
+        .contains("Answers, last 365 days, 6 days a column"));
 }
 
 #[test]

@@ -198,28 +198,34 @@ fn forecast(out: &mut String, s: &Stats) {
 }
 
 fn history(out: &mut String, s: &Stats) {
-    heading(
-        out,
-        &format!(
-            "Answers, last {}: █ right, ░ wrong",
-            plural(s.days, "day", "days")
-        ),
-    );
-    // Columns: one per day with a gap when they fit, else one per day, else days grouped.
+    // Columns: one per day with a gap when they fit, else days grouped (the newest group ends today).
     let room = COLUMNS - 8;
     let (per, gap) = if s.history.len() * 2 <= room {
         (1, true)
     } else {
         (s.history.len().div_ceil(room).max(1), false)
     };
-    let columns: Vec<(u32, u32)> = s
-        .history
+    let grouping = if per > 1 {
+        format!(", {per} days a column")
+    } else {
+        String::new()
+    };
+    heading(
+        out,
+        &format!(
+            "Answers, last {}{grouping}: █ right, ░ wrong",
+            plural(s.days, "day", "days")
+        ),
+    );
+    let newest_first: Vec<_> = s.history.iter().rev().collect();
+    let mut columns: Vec<(u32, u32)> = newest_first
         .chunks(per)
         .map(|days| {
             days.iter()
                 .fold((0, 0), |(n, r), d| (n + d.reviews, r + d.right))
         })
         .collect();
+    columns.reverse();
     let max = columns.iter().map(|c| c.0).max().unwrap_or(0);
     if max == 0 {
         let _ = writeln!(out, "  no answers in these days");
@@ -273,7 +279,7 @@ fn history(out: &mut String, s: &Stats) {
     let axis_width = heights.len() * cell_width;
     let _ = writeln!(out, "{:>5} └{}", 0, "─".repeat(axis_width));
     if let (Some(first), Some(last)) = (s.history.first(), s.history.last()) {
-        let (a, b) = (short(first.date), short(last.date));
+        let (a, b) = (first.date.to_string(), last.date.to_string());
         let spaces = (axis_width + 1).saturating_sub(a.len() + b.len() + usize::from(gap));
         let _ = writeln!(out, "       {a}{}{b}", " ".repeat(spaces.max(1)));
     }
