@@ -456,7 +456,7 @@ fn confusions_come_from_wrong_match_answers() {
     let screen = env.ok(&["stats"]);
     assert!(
         screen.contains(
-            "asked for 3 数据库 Sharding, you answered 7 采用数据库代理方案…: 5 of 8 times"
+            "  asked for 3 数据库 Sharding,\n      you answered 7 采用数据库代理方案，提升数据库性能: 5 of 8 times\n"
         ),
         "{screen}"
     );

@@ -124,30 +124,38 @@ fn retention(out: &mut String, s: &Stats) {
         "Retention (q ≥ 3 in scheduled reviews of cards already learned)",
     );
     let c = &s.retention.counts;
+    let windows = [&c.d7, &c.d30, &c.all];
+    let pick = |label: &str, w: &WindowCounts| match label {
+        "young" => (w.young_right, w.young),
+        "mature" => (w.mature_right, w.mature),
+        _ => (w.right(), w.total()),
+    };
+    // "right/total" as wide as the widest one, so the columns line up at any size.
+    let counts_width = windows
+        .iter()
+        .map(|w| format!("{}/{}", w.right(), w.total()).len())
+        .max()
+        .unwrap_or(3);
+    let cell_width = 5 + counts_width;
     let _ = writeln!(
         out,
         "{}{}{}all time",
         pad("", 10),
-        pad("7 days", 16),
-        pad("30 days", 16)
+        pad("7 days", cell_width + 2),
+        pad("30 days", cell_width + 2)
     );
     for label in ["young", "mature", "all"] {
-        let pick = |w: &WindowCounts| match label {
-            "young" => (w.young_right, w.young),
-            "mature" => (w.mature_right, w.mature),
-            _ => (w.right(), w.total()),
-        };
         let mut line = format!("  {}", pad(label, 8));
-        for (i, w) in [&c.d7, &c.d30, &c.all].into_iter().enumerate() {
-            let (right, total) = pick(w);
+        for (i, w) in windows.into_iter().enumerate() {
+            let (right, total) = pick(label, w);
             let share = (total > 0).then(|| f64::from(right) / f64::from(total));
             let cell = if total == 0 {
-                pad("   —", 14)
+                pad("   —", cell_width)
             } else {
                 format!(
                     "{} {}",
                     paint_share(&format!("{:>4}", percent(share)), share),
-                    pad(&format!("{right}/{total}"), 9)
+                    pad(&format!("{right}/{total}"), counts_width)
                 )
             };
             line.push_str(&cell);
@@ -516,40 +524,30 @@ fn confusions(out: &mut String, s: &Stats) {
         return;
     }
     for c in &s.confusions {
-        let asked_title = sanitize(&c.asked_title);
-        let answered_title = sanitize(c.answered_title.as_deref().unwrap_or(""));
-        let answered_number = c.answered_number.map_or(String::new(), |n| format!("{n} "));
-        let line = |a: &str, b: &str| {
-            let answered = if c.answered_title.is_some() {
-                format!("{answered_number}{b}")
-            } else {
-                c.answered.clone()
-            };
-            format!(
-                "  asked for {} {a}, you answered {answered}: {} of {} times",
-                c.asked_number, c.times, c.of
-            )
+        let asked = format!("{} {}", c.asked_number, sanitize(&c.asked_title));
+        let answered = match (c.answered_number, &c.answered_title) {
+            (Some(n), Some(title)) => format!("{n} {}", sanitize(title)),
+            _ => sanitize(&c.answered),
         };
-        let mut text = line(&asked_title, &answered_title);
-        if width(&text) > COLUMNS {
-            // Shorten the titles: a short one stays whole, the other gets the rest of the room.
-            let room = COLUMNS.saturating_sub(width(&line("", "")));
-            let half = room / 2;
-            let (asked, answered) = if width(&asked_title) <= half {
-                let rest = room - width(&asked_title);
-                (asked_title.clone(), truncate(&answered_title, rest.max(6)))
-            } else if width(&answered_title) <= half {
-                let rest = room - width(&answered_title);
-                (truncate(&asked_title, rest.max(6)), answered_title.clone())
-            } else {
-                (
-                    truncate(&asked_title, half.max(6)),
-                    truncate(&answered_title, (room - half).max(6)),
-                )
-            };
-            text = line(&asked, &answered);
+        let tail = format!(": {} of {} times", c.times, c.of);
+        let one_line = format!("  asked for {asked}, you answered {answered}{tail}");
+        if width(&one_line) <= COLUMNS {
+            let _ = writeln!(out, "{one_line}");
+            continue;
         }
-        let _ = writeln!(out, "{text}");
+        // Too long for one line: break after the comma, shortening a title only if still needed.
+        let first = "  asked for ";
+        let second = "      you answered ";
+        let _ = writeln!(
+            out,
+            "{first}{},",
+            truncate(&asked, COLUMNS - width(first) - 1)
+        );
+        let _ = writeln!(
+            out,
+            "{second}{}{tail}",
+            truncate(&answered, COLUMNS - width(second) - width(&tail))
+        );
     }
 }
 
