@@ -143,6 +143,8 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<ConfigAction>,
     },
+    /// Progress: today, streak, forecast, history, retention, cards, and which stories are interview-ready
+    Stats(StatsArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -191,6 +193,20 @@ pub struct ListArgs {
     /// Also cards retired from their deck
     #[arg(long)]
     pub retired: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Only cards and stories of this deck
+    #[arg(long)]
+    pub deck: Option<String>,
+    /// Days of history, match accuracy, recall grades and confusions
+    #[arg(long, value_name = "N", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub days: u32,
+    /// Every figure as one JSON object (see docs/stats.md)
     #[arg(long)]
     pub json: bool,
 }

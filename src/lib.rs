@@ -22,6 +22,7 @@ pub mod queue;
 pub mod session;
 pub mod settings;
 pub mod sm2;
+pub mod stats;
 pub mod store;
 pub mod text;
 pub mod types;

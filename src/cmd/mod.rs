@@ -12,6 +12,7 @@ mod import;
 mod list;
 mod search;
 pub mod show;
+mod stats;
 mod stories;
 
 use anyhow::Context;
@@ -127,6 +128,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             json,
         } => search::run(&ctx, &query, deck.as_deref(), limit, json)?,
         Command::Config { action } => config::run(&ctx, action)?,
+        Command::Stats(args) => stats::run(&ctx, &args)?,
     }
     Ok(ExitCode::SUCCESS)
 }

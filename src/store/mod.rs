@@ -5,6 +5,7 @@ mod decks;
 mod migrate;
 mod personal;
 mod search;
+mod stats;
 
 pub use cards::{CardFilter, DeckSummary, NewReview, TodayAnswer};
 pub use decks::{ImportReport, Progress};

@@ -1,0 +1,463 @@
+//! The few queries behind `storydrill stats`: aggregates kept up to date by triggers (see the
+//! `daily_stats` migration) and a few indexed lookups; never the whole review log or card table.
+
+use rusqlite::{params_from_iter, types::Value, Row};
+
+use super::Store;
+use crate::stats::{
+    CardGroup, CardLine, ConfusionRow, DayCounts, DayRow, DueRow, StatsInput, StoryRow,
+    CONFUSIONS_LISTED, FORECAST_DAYS, LEECHES_LISTED, LEECH_LAPSES, LOWEST_EASINESS,
+};
+use crate::types::StudyDay;
+
+/// `AND <column> = ?N` when a deck is asked for, with the deck id as the last parameter.
+struct DeckFilter {
+    id: Option<i64>,
+}
+
+impl DeckFilter {
+    fn clause(&self, column: &str, param: usize) -> String {
+        match self.id {
+            Some(_) => format!(" AND {column} = ?{param}"),
+            None => String::new(),
+        }
+    }
+
+    fn params(&self, mut values: Vec<Value>) -> Vec<Value> {
+        if let Some(id) = self.id {
+            values.push(Value::Integer(id));
+        }
+        values
+    }
+}
+
+fn day_value(day: StudyDay) -> Value {
+    Value::Text(day.to_string())
+}
+
+fn card_line(row: &Row<'_>) -> rusqlite::Result<CardLine> {
+    Ok(CardLine {
+        id: row.get(0)?,
+        key: row.get(1)?,
+        kind: row.get(2)?,
+        front: row.get(3)?,
+        title: row.get(4)?,
+        easiness: row.get(5)?,
+        lapses: row.get(6)?,
+    })
+}
+
+impl Store {
+    /// The rows `stats::compute` works on, for study day `today`, optionally one deck, with
+    /// per-story figures and confusions over the last `window_days` days.
+    pub fn stats_input(
+        &self,
+        today: StudyDay,
+        deck: Option<&str>,
+        window_days: u32,
+    ) -> anyhow::Result<StatsInput> {
+        let deck = DeckFilter {
+            id: match deck {
+                Some(name) => Some(self.conn.query_row(
+                    "SELECT id FROM deck WHERE name = ?1",
+                    [name],
+                    |r| r.get(0),
+                )?),
+                None => None,
+            },
+        };
+        let window_start = today.minus_days(window_days.max(1) - 1);
+        let forecast_end = today.plus_days(FORECAST_DAYS - 1);
+
+        // Deck 0 holds every deck's answers.
+        let days = self.query(
+            "SELECT day, reviews, right, ms, new_cards, young, young_right, mature, mature_right
+             FROM stats_day WHERE deck_id = ?1 AND day <= ?2 ORDER BY day",
+            vec![Value::Integer(deck.id.unwrap_or(0)), day_value(today)],
+            |r| {
+                Ok(DayRow {
+                    day: r.get(0)?,
+                    counts: DayCounts {
+                        reviews: r.get(1)?,
+                        right: r.get(2)?,
+                        ms: r.get(3)?,
+                        new_cards: r.get(4)?,
+                        young: r.get(5)?,
+                        young_right: r.get(6)?,
+                        mature: r.get(7)?,
+                        mature_right: r.get(8)?,
+                    },
+                })
+            },
+        )?;
+
+        let cards = self.query(
+            &format!(
+                "SELECT retired, suspended, reviewed, repetitions, interval_days, easiness, sum(cards)
+                 FROM stats_card WHERE cards > 0{}
+                 GROUP BY 1, 2, 3, 4, 5, 6",
+                deck.clause("deck_id", 1)
+            ),
+            deck.params(vec![]),
+            |r| {
+                Ok(CardGroup {
+                    retired: r.get(0)?,
+                    suspended: r.get(1)?,
+                    reviews: r.get(2)?,
+                    repetitions: r.get(3)?,
+                    interval_days: r.get(4)?,
+                    easiness: r.get(5)?,
+                    cards: r.get(6)?,
+                })
+            },
+        )?;
+
+        let due = self.query(
+            &format!(
+                "SELECT due, count(*) FROM card
+                 WHERE due IS NOT NULL AND due <= ?1 AND retired = 0 AND suspended = 0{}
+                 GROUP BY due",
+                deck.clause("deck_id", 2)
+            ),
+            deck.params(vec![day_value(forecast_end)]),
+            |r| {
+                Ok(DueRow {
+                    day: r.get(0)?,
+                    cards: r.get(1)?,
+                })
+            },
+        )?;
+
+        // Per story: its recall card from the card_recall index, its window's answers by one range each.
+        let stories = self.query(
+            &format!(
+                "SELECT s.key, s.number, s.title, d.name,
+                        coalesce(sum(w.match_answers), 0), coalesce(sum(w.match_right), 0),
+                        coalesce(sum(w.recall_reviews), 0), coalesce(sum(w.recall_grades), 0),
+                        CASE WHEN c.reviews > 0 THEN c.easiness END,
+                        CASE WHEN c.suspended = 0 THEN c.due END
+                 FROM story s
+                 JOIN deck d ON d.id = s.deck_id
+                 LEFT JOIN card c ON c.story_id = s.id AND c.kind = 'recall' AND c.retired = 0
+                 LEFT JOIN stats_story w ON w.story_id = s.id AND w.day >= ?1 AND w.day <= ?2
+                 WHERE s.retired = 0{}
+                 GROUP BY s.number
+                 ORDER BY s.number",
+                deck.clause("s.deck_id", 3)
+            ),
+            deck.params(vec![day_value(window_start), day_value(today)]),
+            |r| {
+                Ok(StoryRow {
+                    key: r.get(0)?,
+                    number: r.get(1)?,
+                    title: r.get(2)?,
+                    deck: r.get(3)?,
+                    match_answers: r.get(4)?,
+                    match_right: r.get(5)?,
+                    recall_reviews: r.get(6)?,
+                    recall_grades: r.get(7)?,
+                    easiness: r.get(8)?,
+                    due: r.get(9)?,
+                })
+            },
+        )?;
+
+        // Every pair at least as frequent as the 10th most frequent one: all `compute` can list.
+        let confusions = self.query(
+            &format!(
+                "WITH pairs AS MATERIALIZED (
+                     SELECT asked, answered, sum(times) AS times FROM stats_confusion
+                     WHERE day >= ?1 AND day <= ?2
+                       AND asked IN (SELECT id FROM story WHERE retired = 0{})
+                     GROUP BY asked, answered HAVING sum(times) > 0)
+                 SELECT a.key, a.number, a.title, x.answered, b.number, b.title, x.times
+                 FROM pairs x
+                 JOIN story a ON a.id = x.asked
+                 LEFT JOIN story b ON b.key = x.answered
+                 WHERE x.times >= coalesce(
+                     (SELECT times FROM pairs ORDER BY times DESC LIMIT 1 OFFSET {}), 0)",
+                deck.clause("deck_id", 3),
+                CONFUSIONS_LISTED - 1
+            ),
+            deck.params(vec![day_value(window_start), day_value(today)]),
+            |r| {
+                Ok(ConfusionRow {
+                    asked: r.get(0)?,
+                    asked_number: r.get(1)?,
+                    asked_title: r.get(2)?,
+                    answered: r.get(3)?,
+                    answered_number: r.get(4)?,
+                    answered_title: r.get(5)?,
+                    times: r.get(6)?,
+                })
+            },
+        )?;
+
+        let line_columns = "c.id, c.key, c.kind, c.front, s.title, c.easiness, c.lapses \
+                            FROM card c LEFT JOIN story s ON s.id = c.story_id";
+        let leech_total: u32 = self.conn.query_row(
+            &format!(
+                "SELECT count(*) FROM card WHERE lapses >= {LEECH_LAPSES} AND retired = 0{}",
+                deck.clause("deck_id", 1)
+            ),
+            params_from_iter(deck.params(vec![])),
+            |r| r.get(0),
+        )?;
+        let leeches = self.query(
+            &format!(
+                "SELECT {line_columns} WHERE c.lapses >= {LEECH_LAPSES} AND c.retired = 0{}
+                 ORDER BY c.lapses DESC, c.easiness, c.id LIMIT {LEECHES_LISTED}",
+                deck.clause("c.deck_id", 1)
+            ),
+            deck.params(vec![]),
+            card_line,
+        )?;
+        let lowest = self.query(
+            &format!(
+                "SELECT {line_columns} WHERE c.reviews > 0 AND c.retired = 0{}
+                 ORDER BY c.easiness, c.lapses DESC, c.id LIMIT {LOWEST_EASINESS}",
+                deck.clause("c.deck_id", 1)
+            ),
+            deck.params(vec![]),
+            card_line,
+        )?;
+
+        Ok(StatsInput {
+            days,
+            cards,
+            due,
+            stories,
+            confusions,
+            leeches,
+            leech_total,
+            lowest,
+        })
+    }
+
+    fn query<T>(
+        &self,
+        sql: &str,
+        params: Vec<Value>,
+        map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> anyhow::Result<Vec<T>> {
+        let mut stmt = self.conn.prepare(sql)?;
+        let rows = stmt.query_map(params_from_iter(params), map)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sm2::{self, CardState};
+    use crate::store::NewReview;
+    use crate::types::Quality;
+    use chrono::Utc;
+
+    /// The aggregates recounted from the whole log, the way the migration backfills them.
+    fn recount(store: &mut Store) -> Vec<String> {
+        let conn = store.connection();
+        let mut out = Vec::new();
+        for sql in [
+            "SELECT k.deck_id, r.day, count(*), sum(r.quality >= 3), sum(r.ms),
+                    sum(r.kind = 'scheduled' AND r.before_reviews = 0),
+                    sum(r.kind = 'scheduled' AND r.before_repetitions >= 1 AND r.before_interval < 21),
+                    sum(r.kind = 'scheduled' AND r.before_repetitions >= 1 AND r.before_interval < 21 AND r.quality >= 3),
+                    sum(r.kind = 'scheduled' AND r.before_repetitions >= 1 AND r.before_interval >= 21),
+                    sum(r.kind = 'scheduled' AND r.before_repetitions >= 1 AND r.before_interval >= 21 AND r.quality >= 3)
+             FROM review r JOIN (SELECT id, deck_id FROM card UNION ALL SELECT id, 0 FROM card) k ON k.id = r.card_id
+             GROUP BY 1, 2 ORDER BY 1, 2",
+            "SELECT c.story_id, r.day, sum(c.kind = 'match' AND r.correct IS NOT NULL),
+                    sum(c.kind = 'match' AND r.correct = 1), sum(c.kind = 'recall'),
+                    sum(CASE WHEN c.kind = 'recall' THEN r.quality ELSE 0 END)
+             FROM review r JOIN card c ON c.id = r.card_id
+             WHERE c.story_id IS NOT NULL AND r.kind != 'redrill'
+               AND (c.kind = 'recall' OR (c.kind = 'match' AND r.correct IS NOT NULL))
+             GROUP BY 1, 2 ORDER BY 1, 2",
+            "SELECT r.day, c.story_id, r.answered_story, count(*)
+             FROM review r JOIN card c ON c.id = r.card_id
+             WHERE c.kind = 'match' AND c.story_id IS NOT NULL AND r.kind != 'redrill'
+               AND r.correct = 0 AND r.answered_story IS NOT NULL
+             GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+            "SELECT retired != 0, suspended != 0, reviews > 0, min(repetitions, 2),
+                    min(interval_days, 21), easiness, deck_id, count(*)
+             FROM card GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7",
+        ] {
+            out.push(dump(conn, sql));
+        }
+        out
+    }
+
+    fn aggregates(store: &mut Store) -> Vec<String> {
+        let conn = store.connection();
+        [
+            "SELECT * FROM stats_day ORDER BY 1, 2",
+            "SELECT * FROM stats_story ORDER BY 1, 2",
+            "SELECT * FROM stats_confusion ORDER BY 1, 2, 3",
+            "SELECT * FROM stats_card WHERE cards > 0 ORDER BY 1, 2, 3, 4, 5, 6, 7",
+        ]
+        .iter()
+        .map(|sql| dump(conn, sql))
+        .collect()
+    }
+
+    fn dump(conn: &rusqlite::Connection, sql: &str) -> String {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let n = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((0..n)
+                    .map(|i| format!("{:?}", r.get::<_, Value>(i).unwrap()))
+                    .collect::<Vec<_>>()
+                    .join("|"))
+            })
+            .unwrap();
+        rows.map(|r| r.unwrap()).collect::<Vec<_>>().join("\n")
+    }
+
+    fn answer(store: &mut Store, key: &str, q: u8, day: StudyDay, answered: Option<&str>) -> i64 {
+        let card = store.card(key).unwrap();
+        let q = Quality::new(q).unwrap();
+        let (kind, after) = sm2::review(&card.state, q, day, false);
+        let correct = answered.map(|a| card.answers.iter().any(|k| k == a));
+        store
+            .record_review(&NewReview {
+                card_id: card.id,
+                at: Utc::now(),
+                day,
+                quality: q,
+                kind,
+                answer: String::new(),
+                answered_story: answered.map(str::to_string),
+                correct,
+                ms: 1500,
+                before: card.state,
+                after,
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn triggers_keep_the_aggregates_equal_to_a_recount_through_answers_and_undos() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+        let d0 = StudyDay::from_ymd(2027, 1, 1).unwrap();
+        let mut undo = Vec::new();
+        for i in 0..12u32 {
+            let day = d0.plus_days(i / 3);
+            answer(&mut store, "sharding", [5, 2, 4][i as usize % 3], day, None);
+            undo.push(answer(&mut store, "sharding.q2", 1, day, Some("db-proxy")));
+            answer(&mut store, "sharding.q2", 5, day, Some("sharding"));
+            answer(
+                &mut store,
+                "nginx-lb.q1",
+                [4, 1][i as usize % 2],
+                day,
+                Some("weird-bug"),
+            );
+        }
+        assert_eq!(aggregates(&mut store), recount(&mut store));
+        for id in undo.iter().step_by(2) {
+            store.undo_review(*id).unwrap();
+        }
+        assert_eq!(aggregates(&mut store), recount(&mut store));
+        assert_ne!(aggregates(&mut store)[2], "", "confusions are kept");
+        // Undoing everything leaves no empty rows behind.
+        let all: Vec<i64> = store
+            .connection()
+            .prepare("SELECT id FROM review ORDER BY id DESC")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        for id in all {
+            store.undo_review(id).unwrap();
+        }
+        assert_eq!(aggregates(&mut store)[..3], ["", "", ""]);
+        assert_eq!(
+            store.card("sharding").unwrap().state,
+            CardState::NEW,
+            "undo restored the card"
+        );
+    }
+
+    #[test]
+    fn the_migration_backfills_reviews_logged_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let mut store = Store::open(&path).unwrap();
+        let d0 = StudyDay::from_ymd(2027, 1, 1).unwrap();
+        for i in 0..6u32 {
+            let day = d0.plus_days(i);
+            answer(&mut store, "sharding", [5, 1][i as usize % 2], day, None);
+            answer(&mut store, "sharding.q2", 2, day, Some("db-proxy"));
+        }
+        let expected = recount(&mut store);
+        // Back to a database from before the migration, reviews kept.
+        let version = crate::store::MIGRATIONS
+            .iter()
+            .find(|m| m.1.contains("daily_stats"))
+            .unwrap()
+            .0;
+        store
+            .connection()
+            .execute_batch(&format!(
+                "DROP TRIGGER stats_review_insert; DROP TRIGGER stats_review_delete;
+                 DROP TRIGGER stats_card_insert; DROP TRIGGER stats_card_update; DROP TRIGGER stats_card_delete;
+                 DROP TABLE stats_day; DROP TABLE stats_story; DROP TABLE stats_confusion; DROP TABLE stats_card;
+                 DROP INDEX card_recall; DROP INDEX card_easiness; DROP INDEX card_leech;
+                 PRAGMA user_version = {};",
+                version - 1
+            ))
+            .unwrap();
+        drop(store);
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(aggregates(&mut store), expected);
+    }
+
+    #[test]
+    fn the_stats_queries_read_indexes_not_the_card_texts() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+        let conn = store.connection();
+        let plan = |sql: &str| -> String {
+            let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+            let rows = stmt.query_map([], |r| r.get::<_, String>(3)).unwrap();
+            rows.map(|r| r.unwrap()).collect::<Vec<_>>().join("; ")
+        };
+        let stories = plan(
+            "SELECT s.key, sum(w.match_answers), c.easiness FROM story s
+             LEFT JOIN card c ON c.story_id = s.id AND c.kind = 'recall' AND c.retired = 0
+             LEFT JOIN stats_story w ON w.story_id = s.id AND w.day >= '2027-01-01' AND w.day <= '2027-01-30'
+             WHERE s.retired = 0 GROUP BY s.number ORDER BY s.number",
+        );
+        assert!(
+            stories.contains("SEARCH c USING COVERING INDEX card_recall (story_id=?)")
+                && stories.contains("SEARCH w USING PRIMARY KEY (story_id=? AND day>? AND day<?)")
+                && !stories.contains("TEMP B-TREE"),
+            "{stories}"
+        );
+        let cards = plan(
+            "SELECT retired, suspended, reviewed, repetitions, interval_days, easiness, sum(cards)
+             FROM stats_card WHERE cards > 0 GROUP BY 1, 2, 3, 4, 5, 6",
+        );
+        assert!(!cards.contains("TEMP B-TREE"), "{cards}");
+        let lowest = plan(
+            "SELECT c.id FROM card c LEFT JOIN story s ON s.id = c.story_id
+             WHERE c.reviews > 0 AND c.retired = 0 ORDER BY c.easiness, c.lapses DESC, c.id LIMIT 10",
+        );
+        assert!(
+            lowest.contains("card_easiness") && !lowest.contains("TEMP B-TREE"),
+            "{lowest}"
+        );
+        let leeches = plan(
+            "SELECT c.id FROM card c LEFT JOIN story s ON s.id = c.story_id
+             WHERE c.lapses >= 8 AND c.retired = 0 ORDER BY c.lapses DESC, c.easiness, c.id LIMIT 20",
+        );
+        assert!(
+            leeches.contains("card_leech") && !leeches.contains("TEMP B-TREE"),
+            "{leeches}"
+        );
+    }
+}
