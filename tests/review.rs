@@ -474,3 +474,19 @@ fn edit_in_the_session_saves_and_shows_the_card_again() {
     assert_eq!(log.last().unwrap().0, "cache-bug.q1");
     assert_eq!(log.last().unwrap().4, Some(true));
 }
+
+#[test]
+fn a_confused_match_answer_in_a_session_shows_in_stats() {
+    let env = mine_with_recall_seen();
+    env.run_stdin(&["review", "--deck", "mine", "--kind", "match"], "41\n\n");
+    let stats = env.json(&["stats", "--json"]);
+    let confusions = stats["confusions"].as_array().unwrap();
+    assert_eq!(confusions.len(), 1, "{stats}");
+    assert_eq!(confusions[0]["asked"], "cache-bug");
+    assert_eq!(confusions[0]["answered"], "cache-storm");
+    assert_eq!((confusions[0]["times"].as_u64(), confusions[0]["of"].as_u64()), (Some(1), Some(1)));
+    let story = stats["stories"].as_array().unwrap().iter().find(|s| s["key"] == "cache-bug").unwrap().clone();
+    assert_eq!(story["match_accuracy"].as_f64(), Some(0.0));
+    let text = env.ok(&["stats"]);
+    assert!(text.contains("asked for 40 缓存回填 bug"), "{text}");
+}
