@@ -420,3 +420,20 @@ fn dry_run_changes_nothing() {
         "imported deck mine: 5 added, 0 updated, 0 unchanged, 0 retired\n"
     );
 }
+
+#[test]
+fn the_deck_example_in_the_readme_imports() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = &readme[readme.find("## Deck files").expect("deck section")..];
+    let start = section.find("```toml\n").expect("toml block") + "```toml\n".len();
+    let end = start + section[start..].find("```").unwrap();
+    let env = common::Env::new();
+    let file = env.write("readme.toml", &section[start..end]);
+    let out = env.ok(&["import", file.to_str().unwrap()]);
+    assert!(out.contains("imported deck mine"), "{out}");
+    assert_eq!(
+        env.json(&["show", "cache-bug.q1", "--json"])["answers"][0],
+        "cache-bug"
+    );
+}

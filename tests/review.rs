@@ -484,8 +484,20 @@ fn a_confused_match_answer_in_a_session_shows_in_stats() {
     assert_eq!(confusions.len(), 1, "{stats}");
     assert_eq!(confusions[0]["asked"], "cache-bug");
     assert_eq!(confusions[0]["answered"], "cache-storm");
-    assert_eq!((confusions[0]["times"].as_u64(), confusions[0]["of"].as_u64()), (Some(1), Some(1)));
-    let story = stats["stories"].as_array().unwrap().iter().find(|s| s["key"] == "cache-bug").unwrap().clone();
+    assert_eq!(
+        (
+            confusions[0]["times"].as_u64(),
+            confusions[0]["of"].as_u64()
+        ),
+        (Some(1), Some(1))
+    );
+    let story = stats["stories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["key"] == "cache-bug")
+        .unwrap()
+        .clone();
     assert_eq!(story["match_accuracy"].as_f64(), Some(0.0));
     let text = env.ok(&["stats"]);
     assert!(text.contains("asked for 40 缓存回填 bug"), "{text}");
