@@ -31,8 +31,6 @@ fn migrate_with(
     // WAL lets a second storydrill read while one writes; FULL syncs every commit, so no answer is lost.
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
-    // The WAL is kept between runs (see `Store::open`); after a big import, trim it back to 4 MiB.
-    conn.pragma_update(None, "journal_size_limit", 4 * 1024 * 1024)?;
     conn.pragma_update(None, "foreign_keys", true)?;
     if version == latest {
         return Ok(());

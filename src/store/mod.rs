@@ -9,7 +9,6 @@ pub use decks::ImportReport;
 pub use migrate::{LATEST_VERSION, MIGRATIONS};
 
 use anyhow::Context;
-use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -32,12 +31,6 @@ impl Store {
         let conn = Connection::open(path)
             .with_context(|| format!("could not open database {}", path.display()))?;
         conn.busy_timeout(Duration::from_secs(10))?;
-        // By default the last process to close the database copies the WAL into it and deletes it:
-        // three more fsyncs per command, and the next one recreates the WAL (a directory fsync).
-        // That was ~10 ms of a 20+ ms `grade` here. SQLite still checkpoints on its own every 1000
-        // pages (wal_autocheckpoint), and every commit is still synced (synchronous = FULL).
-        // The price: storydrill.db-wal stays beside the database and holds the latest answers.
-        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
