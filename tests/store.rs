@@ -287,3 +287,29 @@ fn a_refused_database_and_its_wal_are_left_as_they_were() {
     );
     assert_eq!(std::fs::read(&wal).unwrap(), wal_before, "WAL touched");
 }
+
+#[test]
+fn record_reviews_is_all_or_nothing() {
+    let env = Env::new();
+    let mut store = Store::open(&env.db).unwrap();
+    let first = review_of(&store, "docker", 5, day(4));
+    let mut second = first.clone();
+    second.day = day(5);
+    second.before = first.after;
+    second.after = sm2::schedule(&first.after, Quality::new(3).unwrap(), day(5));
+    let mut stale = second.clone();
+    stale.day = day(6);
+    stale.before = first.after; // should be second.after
+    let err = store
+        .record_reviews(&[first.clone(), second.clone(), stale])
+        .unwrap_err();
+    assert!(err.to_string().contains("does not start from"), "{err}");
+    let card = store.card("docker").unwrap();
+    assert_eq!(card.state, CardState::NEW, "nothing was written");
+    assert!(store.history(card.id).unwrap().is_empty());
+
+    store.record_reviews(&[first, second.clone()]).unwrap();
+    let card = store.card("docker").unwrap();
+    assert_eq!(card.state, second.after);
+    assert_eq!(store.history(card.id).unwrap().len(), 2);
+}
