@@ -226,3 +226,90 @@ fn review_card_builds_on_the_state_inside_its_transaction() {
     assert_eq!(first.history(card.id).unwrap().len(), 2);
     assert_eq!(first.card("docker").unwrap().state.reviews, 1);
 }
+
+#[test]
+fn the_wal_never_outgrows_its_limit_across_processes() {
+    let env = Env::new();
+    let mut peak = 0;
+    // Each Store::open … drop is what one storydrill command does.
+    for i in 0..120u32 {
+        let mut store = Store::open(&env.db).unwrap();
+        let card = ["sharding", "docker", "teamwork"][i as usize % 3];
+        store
+            .record_review(&review_of(&store, card, 4, day(4)))
+            .unwrap();
+        let wal = store.wal_path();
+        drop(store);
+        let size = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+        peak = peak.max(size);
+    }
+    assert!(
+        peak <= storydrill::store::WAL_CHECKPOINT_BYTES + 64 * 1024,
+        "the WAL grew to {peak} bytes"
+    );
+    let store = Store::open(&env.db).unwrap();
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    let reviews: usize = ["sharding", "docker", "teamwork"]
+        .iter()
+        .map(|c| store.history(store.card(c).unwrap().id).unwrap().len())
+        .sum();
+    assert_eq!(reviews, 120, "every answer survived the checkpoints");
+}
+
+#[test]
+fn a_refused_database_and_its_wal_are_left_as_they_were() {
+    let env = Env::new();
+    env.ok(&["grade", "sharding", "4"]);
+    {
+        let conn = env.sql();
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+            true,
+        )
+        .unwrap();
+        conn.pragma_update(None, "user_version", storydrill::store::LATEST_VERSION + 1)
+            .unwrap();
+        conn.execute("UPDATE card SET front = 'in the WAL only' WHERE id = 1", [])
+            .unwrap();
+    }
+    let wal = env.path("test.db-wal");
+    let (db_before, wal_before) = (
+        std::fs::read(&env.db).unwrap(),
+        std::fs::read(&wal).unwrap(),
+    );
+    assert!(!wal_before.is_empty());
+    let err = env.fails(&["show", "1"], 1);
+    assert!(err.contains("unsupported schema version"), "{err}");
+    assert_eq!(
+        std::fs::read(&env.db).unwrap(),
+        db_before,
+        "database file touched"
+    );
+    assert_eq!(std::fs::read(&wal).unwrap(), wal_before, "WAL touched");
+}
+
+#[test]
+fn record_reviews_is_all_or_nothing() {
+    let env = Env::new();
+    let mut store = Store::open(&env.db).unwrap();
+    let first = review_of(&store, "docker", 5, day(4));
+    let mut second = first.clone();
+    second.day = day(5);
+    second.before = first.after;
+    second.after = sm2::schedule(&first.after, Quality::new(3).unwrap(), day(5));
+    let mut stale = second.clone();
+    stale.day = day(6);
+    stale.before = first.after; // should be second.after
+    let err = store
+        .record_reviews(&[first.clone(), second.clone(), stale])
+        .unwrap_err();
+    assert!(err.to_string().contains("does not start from"), "{err}");
+    let card = store.card("docker").unwrap();
+    assert_eq!(card.state, CardState::NEW, "nothing was written");
+    assert!(store.history(card.id).unwrap().is_empty());
+
+    store.record_reviews(&[first, second.clone()]).unwrap();
+    let card = store.card("docker").unwrap();
+    assert_eq!(card.state, second.after);
+    assert_eq!(store.history(card.id).unwrap().len(), 2);
+}

@@ -308,6 +308,25 @@ impl Store {
         Ok(id)
     }
 
+    /// Logs many answers in one transaction, all or nothing, each checked like `record_review`
+    /// (bulk loads: the synthetic-data generator of the benchmark).
+    pub fn record_reviews(&mut self, reviews: &[NewReview]) -> anyhow::Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for review in reviews {
+            if read_state(&tx, review.card_id)? != review.before {
+                bail!(
+                    "card {}: a review does not start from the state before it",
+                    review.card_id
+                );
+            }
+            insert_review(&tx, review)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Reads a card's state and logs the review `make` builds from it, in one transaction, so two
     /// processes grading the same card never both build on the same state.
     pub fn review_card(

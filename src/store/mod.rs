@@ -14,6 +14,7 @@ pub use personal::Deleted;
 pub use search::SearchHit;
 
 use anyhow::Context;
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -26,6 +27,31 @@ pub struct Store {
     path: PathBuf,
 }
 
+/// The WAL size at which the closing process copies it into the database and empties it.
+pub const WAL_CHECKPOINT_BYTES: u64 = 1024 * 1024;
+
+/// SQLite's default is for the last connection to close to copy the WAL into the database and
+/// delete it, and for the next one to create it again: four more syncs per command, each a
+/// file-system journal commit. On a slow disk that was most of a 20 ms `grade`. Instead the WAL
+/// is kept until it holds 1 MiB (~60 answers), and then the closing process empties it with a
+/// TRUNCATE checkpoint. Commits stay synced (synchronous = FULL).
+///
+/// Emptying it is what keeps the WAL small: the next process to open the database alone resets
+/// the shared-memory index and recovers the WAL from scratch, forgetting which frames were already
+/// copied, so after a merely PASSIVE checkpoint the WAL would never restart and grow forever.
+impl Drop for Store {
+    fn drop(&mut self) {
+        let wal = self.wal_path();
+        if std::fs::metadata(&wal).is_ok_and(|m| m.len() > WAL_CHECKPOINT_BYTES) {
+            // If another storydrill is busy with the database, the next one to close does it.
+            let _ = self.conn.busy_timeout(Duration::from_millis(100));
+            let _ = self
+                .conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
+    }
+}
+
 impl Store {
     /// Opens (creating it and its folders if needed) the database at `path`.
     pub fn open(path: &Path) -> anyhow::Result<Store> {
@@ -33,17 +59,27 @@ impl Store {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("could not create the folder {}", parent.display()))?;
         }
-        let conn = Connection::open(path)
+        let mut conn = Connection::open(path)
             .with_context(|| format!("could not open database {}", path.display()))?;
         conn.busy_timeout(Duration::from_secs(10))?;
+        // The WAL is checkpointed by `Drop for Store`, not by SQLite on close (see there); this
+        // also keeps a refused database (newer schema) from being checkpointed into on close.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
+        migrate::migrate(&mut conn, path)
+            .with_context(|| format!("could not open database {}", path.display()))?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
         };
-        migrate::migrate(&mut store.conn, path)
-            .with_context(|| format!("could not open database {}", path.display()))?;
         store.load_builtin_decks()?;
         Ok(store)
+    }
+
+    /// The WAL file beside the database.
+    pub fn wal_path(&self) -> PathBuf {
+        let mut wal = self.path.clone().into_os_string();
+        wal.push("-wal");
+        PathBuf::from(wal)
     }
 
     pub fn path(&self) -> &Path {

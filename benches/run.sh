@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# storydrill's speed figures, whole process, release build, on a synthetic database of N cards
+# with ~10 reviews each over D days (examples/synth.rs). Prints one table of medians and peak memory
+# against the targets; exits 1 when a target is missed.
+#
+#   benches/run.sh                      # N=100000 D=365, 20 runs per figure
+#   N=20000 RUNS=10 benches/run.sh      # smaller and quicker
+#   REBUILD=1 benches/run.sh            # regenerate the synthetic database
+#
+# Uses hyperfine when installed (apt-get install hyperfine), else a loop over `date +%s%N`;
+# peak memory from GNU time (`/usr/bin/time`, apt-get install time).
+#
+# Sections: each `section_*` function measures one area and adds rows with `row`. To add figures
+# (e.g. the review session, issue 3), write a function like `section_foundation` and call it at the
+# bottom; `median_ms`, `peak_mb` and `row` do the measuring and the bookkeeping.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+N=${N:-100000}
+D=${D:-365}
+RUNS=${RUNS:-20}
+DIR=${BENCH_DIR:-target/bench}
+BIN=target/release/storydrill
+SYNTH=target/release/examples/synth
+
+# A fixed clock at the end of the synthetic history, and the test suite's time zone.
+export STORYDRILL_NOW=2027-01-04T09:30:00+08:00 TZ=Asia/Shanghai NO_COLOR=1
+unset STORYDRILL_DB
+
+mkdir -p "$DIR"
+echo "== storydrill benchmark"
+echo "machine: $(uname -srm), $(nproc) cores; N=$N cards, D=$D days, $RUNS runs per figure"
+if [[ -n ${RUST_BACKTRACE+x} ]]; then
+    echo "RUST_BACKTRACE=$RUST_BACKTRACE is set (anyhow then captures a backtrace for every error it creates;"
+    echo "  the measured paths create none, and the figures are taken with it as it is)"
+else
+    echo "RUST_BACKTRACE is not set"
+fi
+
+echo "== build (release)"
+cargo build --release --quiet --bin storydrill --example synth
+
+HYPERFINE=$(command -v hyperfine || true)
+GNU_TIME=/usr/bin/time
+[[ -x $GNU_TIME ]] || GNU_TIME=""
+echo "timing with: ${HYPERFINE:-a shell loop (install hyperfine for better figures)}"
+[[ -n $GNU_TIME ]] || echo "no /usr/bin/time: peak memory not measured (apt-get install time)"
+
+ROWS=()
+FAILED=0
+
+# row LABEL VALUE UNIT TARGET: one line of the table; VALUE "" means not measured.
+row() {
+    local label=$1 value=$2 unit=$3 target=$4 verdict
+    if [[ -z $value ]]; then
+        verdict="n/a"
+        value="-"
+    elif awk -v v="$value" -v t="$target" 'BEGIN { exit !(v <= t) }'; then
+        verdict="ok"
+    else
+        verdict="MISSED"
+        FAILED=1
+    fi
+    ROWS+=("$(printf '| %-58s | %10s %-2s | ≤ %5s %-2s | %-6s |' "$label" "$value" "$unit" "$target" "$unit" "$verdict")")
+}
+
+# median_ms PREPARE COMMAND: median wall time of COMMAND in milliseconds; PREPARE (shell, may be
+# ":") runs before every run, untimed.
+median_ms() {
+    local prepare=$1 command=$2
+    sync # start with no writeback pending from earlier steps (this disk's fsyncs wait for it)
+    if [[ -n $HYPERFINE ]]; then
+        local json="$DIR/hyperfine.json" how=(--prepare "$prepare")
+        # Without a prepare step, no shell at all (-N): a few-ms command is measured exactly.
+        [[ $prepare == ":" ]] && how=(-N)
+        "$HYPERFINE" --style none --warmup 2 --runs "$RUNS" "${how[@]}" \
+            --export-json "$json" "$command" >/dev/null
+        grep -o '"median": *[0-9.e+-]*' "$json" | head -1 | awk '{ printf "%.1f", $2 * 1000 }'
+    else
+        local times=() i start end
+        for ((i = 0; i < RUNS; i++)); do
+            bash -c "$prepare"
+            start=$(date +%s%N)
+            bash -c "$command" >/dev/null
+            end=$(date +%s%N)
+            times+=($(((end - start) / 1000)))
+        done
+        printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END {
+            m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.1f", m / 1000 }'
+    fi
+}
+
+# peak_mb PREPARE COMMAND: the largest maximum resident set size over 5 runs, in MB.
+peak_mb() {
+    local prepare=$1 command=$2 peak=0 kb i
+    [[ -n $GNU_TIME ]] || return 0
+    for ((i = 0; i < 5; i++)); do
+        bash -c "$prepare"
+        kb=$("$GNU_TIME" -f '%M' bash -c "exec $command" 2>&1 >/dev/null | tail -1)
+        ((kb > peak)) && peak=$kb
+    done
+    awk -v k="$peak" 'BEGIN { printf "%.1f", k / 1024 }'
+}
+
+# The synthetic data, kept between runs (keyed by N and D).
+BIG="$DIR/big-$N-$D.db"
+DECK="$DIR/deck10k.toml"
+if [[ ${REBUILD:-0} == 1 || ! -f $BIG ]]; then
+    echo "== generating $BIG (examples/synth.rs)"
+    "$SYNTH" --db "$BIG" --cards "$N" --days "$D" --today 2027-01-04 | tee "$BIG.info"
+fi
+if [[ ${REBUILD:-0} == 1 || ! -f $DECK ]]; then
+    "$SYNTH" --cards 0 --deck-file "$DECK" --deck-cards 10000
+fi
+
+section_foundation() {
+    echo "== foundation (issue 2 §5): show, grade, first run, import"
+    # A match card in the middle of the data, with its ~10 reviews.
+    local card=d$(((N / 10000) / 2))-q2500
+    [[ $N -ge 10000 ]] || card=d0-q$((N / 4))
+    local work="$DIR/work.db"
+    # A fresh copy, flushed to disk: otherwise the copy's writeback competes with grade's fsync.
+    local fresh="rm -f $work $work-wal $work-shm && cp $BIG $work && sync"
+    bash -c "$fresh"
+    "$BIN" --db "$work" show "$card" >/dev/null # the card exists
+
+    local show grade
+    show=$(median_ms ":" "$BIN --db $work show $card")
+    row "show (median)" "$show" ms 15
+    # Every run logs one review of the same card on the same study day: the first is the
+    # scheduled review, the rest re-drills; each is one transaction (INSERT + UPDATE), synced.
+    grade=$(median_ms ":" "$BIN --db $work grade $card 4")
+    row "grade (median)" "$grade" ms 15
+
+    local first="$DIR/first.db"
+    row "first run on an empty path (create, migrate, load decks)" \
+        "$(median_ms "rm -f $first $first-wal $first-shm" "$BIN --db $first decks")" ms 150
+
+    row "import of a 10,000-card deck into the $((N / 1000))k database" \
+        "$(median_ms "$fresh" "$BIN --db $work import $DECK")" ms 1000
+
+    bash -c "$fresh"
+    row "peak memory of show" "$(peak_mb ":" "$BIN --db $work show $card")" MB 30
+    row "peak memory of grade" "$(peak_mb ":" "$BIN --db $work grade $card 4")" MB 30
+    rm -f "$work" "$work-wal" "$work-shm" "$first" "$first-wal" "$first-shm"
+}
+
+section_session() {
+    echo "== review session (issue 3): not measured yet"
+    # Add the session's figures here, e.g. time to the first card and per-answer latency:
+    #   row "session: first card shown (median)" "$(median_ms ":" "...")" ms 50
+}
+
+section_foundation
+section_session
+
+echo
+echo "data: $(cat "$BIG.info" 2>/dev/null || echo "$BIG")"
+printf '| %-58s | %13s | %10s | %-6s |\n' "figure (release build, whole process)" "measured" "target" ""
+printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..60})" "$(printf -- '-%.0s' {1..15})" "$(printf -- '-%.0s' {1..12})" "--------"
+printf '%s\n' "${ROWS[@]}"
+exit "$FAILED"
