@@ -146,9 +146,39 @@ section_foundation() {
 }
 
 section_session() {
-    echo "== review session (issue 3): not measured yet"
-    # Add the session's figures here, e.g. time to the first card and per-answer latency:
-    #   row "session: first card shown (median)" "$(median_ms ":" "...")" ms 50
+    echo "== review session (issue 3): first card on screen, per-answer latency"
+    local work="$DIR/work.db" answers=${ANSWERS:-40}
+    local fresh="rm -f $work $work-wal $work-shm && cp $BIG $work && sync"
+    local quit="$DIR/quit.txt" graded="$DIR/graded.txt"
+    printf ':q\n' >"$quit"
+    # Per card: an empty answer (don't know / tell aloud / reveal), then grade 4 (no re-drill).
+    : >"$graded"
+    for ((i = 0; i < answers; i++)); do printf '\n4\n' >>"$graded"; done
+    printf ':q\n' >>"$graded"
+
+    # Start, build the day's queue over N cards, show the first card, read ":q", print the summary.
+    local first
+    first=$(median_ms "$fresh" "$BIN --db $work review < $quit")
+    row "session: start to first card on screen (median)" "$first" ms 30
+
+    # The same, answering $answers cards: each answer is rendered, graded and committed (synced).
+    local many per fsync
+    many=$(median_ms "$fresh" "$BIN --db $work review --limit $answers < $graded")
+    per=$(awk -v a="$many" -v b="$first" -v n="$answers" 'BEGIN { printf "%.2f", (a - b) / n }')
+    # One synced 4 KiB write on this disk, the cost SQLite pays per commit in synchronous=FULL.
+    fsync=$(python3 -c '
+import os, statistics, sys, time
+path = sys.argv[1]
+fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o644)
+times = []
+for _ in range(30):
+    os.write(fd, b"x" * 4096)
+    t = time.perf_counter(); os.fdatasync(fd); times.append((time.perf_counter() - t) * 1000)
+os.close(fd); os.remove(path)
+print(f"{statistics.median(times):.2f}")' "$DIR/fsync.probe")
+    echo "one fdatasync of 4 KiB on this disk: $fsync ms (median of 30)"
+    row "session: each answer shown, graded, committed (mean)" "$per" ms "$(awk -v f="$fsync" 'BEGIN { printf "%.1f", 5 + f }')"
+    rm -f "$work" "$work-wal" "$work-shm" "$quit" "$graded"
 }
 
 section_foundation

@@ -101,6 +101,13 @@ impl Store {
                 let key = format!("builtin-deck:{}", d.name);
                 self.set_meta(&key, &builtin::fingerprint(d.text))?;
             }
+            // A question of an earlier deck may name a story of a later one as its best answer;
+            // that story did not exist yet when the question was loaded.
+            self.conn.execute(
+                "UPDATE card SET story_id = (SELECT s.id FROM story s WHERE s.key = json_extract(card.answers, '$[0]'))
+                 WHERE kind = 'match' AND story_id IS NULL AND json_array_length(answers) > 0",
+                [],
+            )?;
             break;
         }
         Ok(())
