@@ -14,7 +14,7 @@ use crate::cloze;
 use crate::cmd::Ctx;
 use crate::edit::EditOutcome;
 use crate::grading::{self, CatalogEntry, Resolution};
-use crate::model::{Card, CardKind, Story};
+use crate::model::{Card, CardKind};
 use crate::paint;
 use crate::prompt::{self, Input, Prompt};
 use crate::queue::{self, DoneToday, Entry, Limits, Rng};
@@ -122,7 +122,8 @@ pub struct Session<'a> {
     args: ReviewArgs,
     prompt: &'a mut dyn Prompt,
     out: &'a mut dyn Write,
-    stories: HashMap<String, Story>,
+    /// Catalog positions by story key, for labels.
+    by_key: HashMap<String, usize>,
     catalog: Vec<CatalogEntry>,
     completions: Vec<String>,
     queue: VecDeque<Entry>,
@@ -160,7 +161,7 @@ impl<'a> Session<'a> {
             args,
             prompt,
             out,
-            stories: HashMap::new(),
+            by_key: HashMap::new(),
             catalog: Vec::new(),
             completions: Vec::new(),
             queue: VecDeque::new(),
@@ -174,23 +175,17 @@ impl<'a> Session<'a> {
         })
     }
 
-    /// Reads the story catalog that match answers and completions come from.
+    /// Reads the story catalog that match answers and completions come from (titles only: a
+    /// recall card reads its one story when it is shown).
     fn load_catalog(&mut self) -> anyhow::Result<()> {
-        let stories = self.store.stories()?;
-        self.catalog = stories
+        self.catalog = self.store.catalog()?;
+        self.completions.clear();
+        self.by_key = self
+            .catalog
             .iter()
-            .map(|s| CatalogEntry {
-                key: s.key.clone(),
-                number: s.number,
-                title: s.title.clone(),
-                aliases: s.aliases.clone(),
-            })
+            .enumerate()
+            .map(|(i, s)| (s.key.clone(), i))
             .collect();
-        self.completions = stories
-            .iter()
-            .map(|s| format!("{} {}", s.number, sanitize(&s.title)))
-            .collect();
-        self.stories = stories.into_iter().map(|s| (s.key.clone(), s)).collect();
         Ok(())
     }
 
@@ -217,8 +212,8 @@ impl<'a> Session<'a> {
             self.today,
             deck,
             self.args.kind,
-            reviews_left.saturating_mul(4).saturating_add(200),
-            new_allowed.saturating_mul(20).saturating_add(200),
+            reviews_left.saturating_mul(2).saturating_add(100),
+            new_allowed.saturating_mul(10).saturating_add(100),
         )?;
         self.queue = queue::build(&due, &new, &done, limits, seed);
         Ok(())
@@ -423,6 +418,13 @@ impl<'a> Session<'a> {
         ))?;
         let shown = Instant::now();
         let mut choices: Option<Vec<String>> = None;
+        if self.completions.is_empty() {
+            self.completions = self
+                .catalog
+                .iter()
+                .map(|s| format!("{} {}", s.number, sanitize(&s.title)))
+                .collect();
+        }
         self.prompt.set_completions(self.completions.clone());
         let result = loop {
             let reply = self.read("story> ")?;
@@ -535,11 +537,10 @@ impl<'a> Session<'a> {
     }
 
     fn ask_recall(&mut self, card: &Card) -> anyhow::Result<Result<Answered, Command>> {
-        let story = card
-            .story
-            .as_ref()
-            .and_then(|k| self.stories.get(k))
-            .cloned();
+        let story = match &card.story {
+            Some(key) => self.store.story(key)?,
+            None => None,
+        };
         let title = story
             .as_ref()
             .map(|s| format!("{} {}", s.number, s.title))
@@ -810,7 +811,7 @@ impl<'a> Session<'a> {
     }
 
     fn story_label(&self, key: &str) -> String {
-        match self.stories.get(key) {
+        match self.by_key.get(key).and_then(|i| self.catalog.get(*i)) {
             Some(s) => format!("{} {}", s.number, sanitize(&s.title)),
             None => key.to_string(),
         }

@@ -270,6 +270,22 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The story catalog as answer matching needs it: number, title and aliases, by number.
+    pub fn catalog(&self) -> anyhow::Result<Vec<crate::grading::CatalogEntry>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT key, number, title, aliases FROM story INDEXED BY story_catalog WHERE retired = 0 ORDER BY number",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(crate::grading::CatalogEntry {
+                key: r.get(0)?,
+                number: r.get(1)?,
+                title: r.get(2)?,
+                aliases: json_list(&r.get::<_, String>(3)?),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     pub fn story(&self, key: &str) -> anyhow::Result<Option<Story>> {
         let sql = format!(
             "SELECT {STORY_COLUMNS} FROM story s JOIN deck d ON d.id = s.deck_id WHERE s.key = ?1"
