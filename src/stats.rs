@@ -95,7 +95,7 @@ pub struct StoryRow {
 }
 
 /// A story answered in place of another one, in the window.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct ConfusionRow {
     pub asked: String,
     pub asked_number: u32,
@@ -313,14 +313,9 @@ pub struct StoryStats {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Confusion {
-    pub asked: String,
-    pub asked_number: u32,
-    pub asked_title: String,
-    pub answered: String,
-    pub answered_number: Option<u32>,
-    pub answered_title: Option<String>,
-    /// Times `answered` was picked when `asked` was the answer…
-    pub times: u32,
+    /// The two stories, and `times`: how often `answered` was picked when `asked` was the answer…
+    #[serde(flatten)]
+    pub pair: ConfusionRow,
     /// …of the times `asked` was asked (match answers judged) in the window.
     pub of: u32,
 }
@@ -631,13 +626,7 @@ fn confusions(rows: &[ConfusionRow], stories: &[StoryRow]) -> Vec<Confusion> {
         .iter()
         .filter(|r| r.times > 0)
         .map(|r| Confusion {
-            asked: r.asked.clone(),
-            asked_number: r.asked_number,
-            asked_title: r.asked_title.clone(),
-            answered: r.answered.clone(),
-            answered_number: r.answered_number,
-            answered_title: r.answered_title.clone(),
-            times: r.times,
+            pair: r.clone(),
             of: asked
                 .get(r.asked.as_str())
                 .copied()
@@ -646,11 +635,12 @@ fn confusions(rows: &[ConfusionRow], stories: &[StoryRow]) -> Vec<Confusion> {
         })
         .collect();
     out.sort_by(|a, b| {
-        b.times
-            .cmp(&a.times)
+        b.pair
+            .times
+            .cmp(&a.pair.times)
             .then(b.of.cmp(&a.of))
-            .then(a.asked_number.cmp(&b.asked_number))
-            .then(a.answered.cmp(&b.answered))
+            .then(a.pair.asked_number.cmp(&b.pair.asked_number))
+            .then(a.pair.answered.cmp(&b.pair.answered))
     });
     out.truncate(CONFUSIONS_LISTED);
     out
@@ -1104,11 +1094,11 @@ mod tests {
         let out = confusions(&rows, &stories_rows);
         assert_eq!(out.len(), 2);
         assert_eq!(
-            (out[0].asked.as_str(), out[0].times, out[0].of),
+            (out[0].pair.asked.as_str(), out[0].pair.times, out[0].of),
             ("sharding", 4, 6)
         );
         assert_eq!(
-            (out[1].asked.as_str(), out[1].times, out[1].of),
+            (out[1].pair.asked.as_str(), out[1].pair.times, out[1].of),
             ("redis-rank", 1, 2)
         );
         let many: Vec<ConfusionRow> = (0..15)

@@ -524,12 +524,13 @@ fn confusions(out: &mut String, s: &Stats) {
         return;
     }
     for c in &s.confusions {
-        let asked = format!("{} {}", c.asked_number, sanitize(&c.asked_title));
-        let answered = match (c.answered_number, &c.answered_title) {
+        let (pair, of) = (&c.pair, c.of);
+        let asked = format!("{} {}", pair.asked_number, sanitize(&pair.asked_title));
+        let answered = match (pair.answered_number, &pair.answered_title) {
             (Some(n), Some(title)) => format!("{n} {}", sanitize(title)),
-            _ => sanitize(&c.answered),
+            _ => sanitize(&pair.answered),
         };
-        let tail = format!(": {} of {} times", c.times, c.of);
+        let tail = format!(": {} of {of} times", pair.times);
         let one_line = format!("  asked for {asked}, you answered {answered}{tail}");
         if width(&one_line) <= COLUMNS {
             let _ = writeln!(out, "{one_line}");
