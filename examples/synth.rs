@@ -210,6 +210,7 @@ fn synth_deck(name: &str, prefix: &str, size: usize, rng: &mut Rng) -> Deck {
                 written: None,
                 diagram: None,
                 points: (0..5).map(|_| sentence(rng)).collect(),
+                tags: vec![],
             }
         })
         .collect();
@@ -228,6 +229,7 @@ fn synth_deck(name: &str, prefix: &str, size: usize, rng: &mut Rng) -> Deck {
                 text: rng.pick(QUESTION_FORMS).replace("{}", rng.pick(OBJECTS)),
                 answers,
                 why: sentence(rng),
+                tags: vec![],
             }
         })
         .collect();
@@ -242,6 +244,7 @@ fn synth_deck(name: &str, prefix: &str, size: usize, rng: &mut Rng) -> Deck {
                 rng.pick(OBJECTS),
                 rng.pick(RESULTS)
             ),
+            tags: vec![],
         })
         .collect();
     let cards = (0..basics_n)
@@ -259,6 +262,7 @@ fn synth_deck(name: &str, prefix: &str, size: usize, rng: &mut Rng) -> Deck {
         questions,
         clozes,
         cards,
+        filled: vec![],
     }
 }
 
