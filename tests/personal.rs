@@ -656,6 +656,27 @@ fn search_finds_cards_right_after_a_large_import_and_its_updates() {
     );
     assert_search_index_in_sync(&env);
 
+    // A card of a small deck that ranks below the best hundred matches of all decks is still the
+    // best of its deck.
+    let long_back = format!("{}后来才用上了 Redis。", "我们讨论了很久。".repeat(40));
+    env.ok(&[
+        "add",
+        "card",
+        "--front",
+        "缓存选型",
+        "--back",
+        &long_back,
+        "--deck",
+        "mine",
+    ]);
+    let all = search_keys(&env, &["Redis", "--limit", "100"]);
+    assert_eq!(all.len(), 100);
+    assert!(!all.iter().any(|k| k.starts_with("mine.")), "{all:?}");
+    let mine = search_keys(&env, &["Redis", "--deck", "mine"]);
+    assert_eq!(mine.len(), 1, "{mine:?}");
+    assert!(mine[0].starts_with("mine."), "{mine:?}");
+    assert_eq!(search_keys(&env, &["Redis", "--deck", "bulk"]).len(), 20);
+
     // Every tenth card changes its text: the index forgets the old words and learns the new ones.
     let changed: String = bulk_anki(N, "alpha")
         .lines()
