@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # storydrill's speed figures, whole process, release build, on a synthetic database of N cards
-# with ~10 reviews each over D days (examples/synth.rs). Prints one table of medians and peak memory
-# against the targets; exits 1 when a target is missed.
+# with ~10 reviews each over D days (examples/synth.rs), and (issue 4) the import of an N-row Anki
+# and CSV file and search at N cards (examples/search_synth.rs). Prints one table of medians and
+# peak memory against the targets; exits 1 when a target is missed.
 #
 #   benches/run.sh                      # N=100000 D=365, 20 runs per figure
 #   N=20000 RUNS=10 benches/run.sh      # smaller and quicker
 #   REBUILD=1 benches/run.sh            # regenerate the synthetic database
+#   SECTIONS=personal benches/run.sh    # only some sections (foundation, session, personal)
 #
 # Uses hyperfine when installed (apt-get install hyperfine), else a loop over `date +%s%N`;
 # peak memory from GNU time (`/usr/bin/time`, apt-get install time).
@@ -38,7 +40,7 @@ else
 fi
 
 echo "== build (release)"
-cargo build --release --quiet --bin storydrill --example synth
+cargo build --release --quiet --bin storydrill --example synth --example search_synth
 
 HYPERFINE=$(command -v hyperfine || true)
 GNU_TIME=/usr/bin/time
@@ -61,24 +63,29 @@ row() {
         verdict="MISSED"
         FAILED=1
     fi
-    ROWS+=("$(printf '| %-58s | %10s %-2s | ≤ %5s %-2s | %-6s |' "$label" "$value" "$unit" "$target" "$unit" "$verdict")")
+    # Padded to 58 columns on screen (printf counts bytes; a Chinese character is 3 bytes, 2 columns).
+    local width
+    width=$(printf '%s' "$label" | LC_ALL=C.UTF-8 wc -L)
+    label="$label$(printf '%*s' $((58 - width)) '')"
+    ROWS+=("$(printf '| %s | %10s %-2s | ≤ %5s %-2s | %-6s |' "$label" "$value" "$unit" "$target" "$unit" "$verdict")")
 }
 
 # median_ms PREPARE COMMAND: median wall time of COMMAND in milliseconds; PREPARE (shell, may be
 # ":") runs before every run, untimed.
+# MEDIAN_RUNS and MEDIAN_WARMUP (default 2) override RUNS and the warm-up runs for one call.
 median_ms() {
-    local prepare=$1 command=$2
+    local prepare=$1 command=$2 runs=${MEDIAN_RUNS:-$RUNS}
     sync # start with no writeback pending from earlier steps (this disk's fsyncs wait for it)
     if [[ -n $HYPERFINE ]]; then
         local json="$DIR/hyperfine.json" how=(--prepare "$prepare")
         # Without a prepare step, no shell at all (-N): a few-ms command is measured exactly.
         [[ $prepare == ":" ]] && how=(-N)
-        "$HYPERFINE" --style none --warmup 2 --runs "$RUNS" "${how[@]}" \
+        "$HYPERFINE" --style none --warmup "${MEDIAN_WARMUP:-2}" --runs "$runs" "${how[@]}" \
             --export-json "$json" "$command" >/dev/null
         grep -o '"median": *[0-9.e+-]*' "$json" | head -1 | awk '{ printf "%.1f", $2 * 1000 }'
     else
         local times=() i start end
-        for ((i = 0; i < RUNS; i++)); do
+        for ((i = 0; i < runs; i++)); do
             bash -c "$prepare"
             start=$(date +%s%N)
             bash -c "$command" >/dev/null
@@ -102,19 +109,19 @@ peak_mb() {
     awk -v k="$peak" 'BEGIN { printf "%.1f", k / 1024 }'
 }
 
-# The synthetic data, kept between runs (keyed by N and D).
+# The synthetic data, kept between runs (keyed by N and D), made by the sections that use it.
 BIG="$DIR/big-$N-$D.db"
 DECK="$DIR/deck10k.toml"
-if [[ ${REBUILD:-0} == 1 || ! -f $BIG ]]; then
-    echo "== generating $BIG (examples/synth.rs)"
-    "$SYNTH" --db "$BIG" --cards "$N" --days "$D" --today 2027-01-04 | tee "$BIG.info"
-fi
-if [[ ${REBUILD:-0} == 1 || ! -f $DECK ]]; then
-    "$SYNTH" --cards 0 --deck-file "$DECK" --deck-cards 10000
-fi
 
 section_foundation() {
     echo "== foundation (issue 2 §5): show, grade, first run, import"
+    if [[ ${REBUILD:-0} == 1 || ! -f $BIG ]]; then
+        echo "== generating $BIG (examples/synth.rs)"
+        "$SYNTH" --db "$BIG" --cards "$N" --days "$D" --today 2027-01-04 | tee "$BIG.info"
+    fi
+    if [[ ${REBUILD:-0} == 1 || ! -f $DECK ]]; then
+        "$SYNTH" --cards 0 --deck-file "$DECK" --deck-cards 10000
+    fi
     # A match card in the middle of the data, with its ~10 reviews.
     local card=d$(((N / 10000) / 2))-q2500
     [[ $N -ge 10000 ]] || card=d0-q$((N / 4))
@@ -181,11 +188,61 @@ print(f"{statistics.median(times):.2f}")' "$DIR/fsync.probe")
     rm -f "$work" "$work-wal" "$work-shm" "$quit" "$graded"
 }
 
-section_foundation
-section_session
+section_personal() {
+    echo "== your own cards (issue 4): import of $N rows, search at $N cards"
+    # examples/search_synth.rs: a deck "synth" of N basic cards (beside the built-in decks), and
+    # the same N cards as an Anki file (deck "bulk"); the CSV file is that deck's CSV export.
+    local synth=target/release/examples/search_synth
+    local search_db="$DIR/search-$N.db" anki="$DIR/bulk-$N.txt" csv="$DIR/bulk-$N.csv"
+    if [[ ${REBUILD:-0} == 1 || ! -f $search_db ]]; then
+        "$synth" db "$search_db" "$N"
+    fi
+    if [[ ${REBUILD:-0} == 1 || ! -f $csv ]]; then
+        "$synth" anki "$anki" "$N"
+        local tmp="$DIR/bulk-export.db"
+        rm -f "$tmp" "$tmp-wal" "$tmp-shm"
+        "$BIN" --db "$tmp" import "$anki" >/dev/null
+        "$BIN" --db "$tmp" export bulk --format csv -o "$csv"
+        rm -f "$tmp" "$tmp-wal" "$tmp-shm"
+    fi
+
+    # Into a fresh database, created and migrated beforehand so that the import alone is timed.
+    local work="$DIR/import.db"
+    local fresh="rm -f $work $work-wal $work-shm && $BIN --db $work decks >/dev/null && sync"
+    local runs=${IMPORT_RUNS:-5}
+    row "import of a $((N / 1000))k-row Anki file into a new database" \
+        "$(MEDIAN_RUNS=$runs MEDIAN_WARMUP=1 median_ms "$fresh" "$BIN --db $work import $anki")" ms 5000
+    row "import of a $((N / 1000))k-row CSV file into a new database" \
+        "$(MEDIAN_RUNS=$runs MEDIAN_WARMUP=1 median_ms "$fresh" "$BIN --db $work import $csv")" ms 5000
+    # The same file again: every row compared, none written.
+    bash -c "$fresh && $BIN --db $work import $anki >/dev/null"
+    row "the same Anki file again (all $((N / 1000))k rows unchanged)" \
+        "$(MEDIAN_RUNS=$runs MEDIAN_WARMUP=1 median_ms "sync" "$BIN --db $work import $anki")" ms 5000
+    rm -f "$work" "$work-wal" "$work-shm"
+
+    # 分布式锁 is in about one card in five, Redis in one in six: ~20,000 matches to rank.
+    "$BIN" --db "$search_db" decks >/dev/null
+    local q
+    for q in "分布式锁 (FTS5)" "Redis (FTS5)" "限流 (LIKE: under 3 characters)"; do
+        row "search $q" \
+            "$(median_ms ":" "$BIN --db $search_db search ${q%% *}")" ms 50
+        row "search ${q%% *} --deck synth" \
+            "$(median_ms ":" "$BIN --db $search_db search ${q%% *} --deck synth")" ms 50
+    done
+    PERSONAL_INFO="$N cards in $search_db ($(du -h "$search_db" | cut -f1)); $N rows in $anki ($(du -h "$anki" | cut -f1)) and $csv"
+}
+
+for section in ${SECTIONS:-foundation session personal}; do
+    "section_$section"
+done
 
 echo
-echo "data: $(cat "$BIG.info" 2>/dev/null || echo "$BIG")"
+if [[ " ${SECTIONS:-foundation} " == *" foundation "* ]]; then
+    echo "data: $(cat "$BIG.info" 2>/dev/null || echo "$BIG")"
+fi
+if [[ -n ${PERSONAL_INFO:-} ]]; then
+    echo "data (issue 4): $PERSONAL_INFO"
+fi
 printf '| %-58s | %13s | %10s | %-6s |\n' "figure (release build, whole process)" "measured" "target" ""
 printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..60})" "$(printf -- '-%.0s' {1..15})" "$(printf -- '-%.0s' {1..12})" "--------"
 printf '%s\n' "${ROWS[@]}"

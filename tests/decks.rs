@@ -437,3 +437,87 @@ fn the_deck_example_in_the_readme_imports() {
         "cache-bug"
     );
 }
+
+/// A deck "mine" of stories given as (key, number), each with a recall card only.
+fn numbered(stories: &[(&str, Option<u32>)]) -> String {
+    let mut text = String::from("[deck]\nname = \"mine\"\n");
+    for (key, number) in stories {
+        text.push_str(&format!("\n[[story]]\nkey = \"{key}\"\n"));
+        if let Some(n) = number {
+            text.push_str(&format!("number = {n}\n"));
+        }
+        text.push_str(&format!("title = \"故事 {key}\"\ntext = \"讲 {key}\"\n"));
+    }
+    text
+}
+
+fn numbers(env: &Env) -> Vec<(String, u64)> {
+    env.json(&["stories", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["deck"] == "mine")
+        .map(|s| {
+            (
+                s["key"].as_str().unwrap().to_string(),
+                s["number"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn story_numbers_and_keys_are_checked_against_every_deck() {
+    let env = Env::new();
+    env.write("a.toml", &numbered(&[("one", Some(40)), ("two", None)]));
+    env.ok(&["import", "a.toml"]);
+    assert_eq!(numbers(&env), [("one".into(), 40), ("two".into(), 41)]);
+
+    // A story moves to a free number; a new one takes the next after the highest in use.
+    env.write(
+        "b.toml",
+        &numbered(&[("one", Some(50)), ("two", None), ("three", None)]),
+    );
+    env.ok(&["import", "b.toml"]);
+    assert_eq!(
+        numbers(&env),
+        [("two".into(), 41), ("one".into(), 50), ("three".into(), 51)]
+    );
+    // The number it left is free again.
+    env.write(
+        "c.toml",
+        &numbered(&[("one", Some(50)), ("two", Some(40)), ("three", None)]),
+    );
+    env.ok(&["import", "c.toml"]);
+    assert_eq!(
+        numbers(&env),
+        [("two".into(), 40), ("one".into(), 50), ("three".into(), 51)]
+    );
+
+    let before = snapshot(&env);
+    env.write(
+        "taken.toml",
+        &numbered(&[("one", Some(50)), ("two", Some(51)), ("three", None)]),
+    );
+    let err = env.fails(&["import", "taken.toml"], 1);
+    assert!(
+        err.contains("story \"two\": number 51 is already taken by story \"three\""),
+        "{err}"
+    );
+    env.write("builtin.toml", &numbered(&[("one", Some(1))]));
+    let err = env.fails(&["import", "builtin.toml"], 1);
+    assert!(
+        err.contains("story \"one\": number 1 is already taken by story \"perf-tuning\""),
+        "{err}"
+    );
+    env.write(
+        "stolen.toml",
+        &numbered(&[("one", Some(50)), ("sharding", None)]),
+    );
+    let err = env.fails(&["import", "stolen.toml"], 1);
+    assert!(
+        err.contains("story key \"sharding\" already belongs to deck \"stories\""),
+        "{err}"
+    );
+    assert_eq!(snapshot(&env), before);
+}

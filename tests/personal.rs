@@ -598,3 +598,113 @@ fn a_bad_row_fails_the_whole_import_with_file_and_line() {
     assert_eq!(list[0]["front"], "SM-2?");
     assert_eq!(list[0]["back"], "1990\nWozniak");
 }
+
+/// The search index against the card and story texts: FTS5 reads every row back and compares.
+fn assert_search_index_in_sync(env: &Env) {
+    let conn = env.sql();
+    for table in ["card_fts", "story_fts"] {
+        conn.execute(
+            &format!("INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 1)"),
+            [],
+        )
+        .unwrap_or_else(|e| panic!("{table} is out of step with its table: {e}"));
+    }
+}
+
+fn search_keys(env: &Env, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["search", "--json"];
+    all.extend_from_slice(args);
+    env.json(&all)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["key"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// An Anki file of `n` cards; card i's front holds the word `w{i:05}{word}`.
+fn bulk_anki(n: usize, word: &str) -> String {
+    let mut text = String::from(
+        "#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\n#tags column:6\n",
+    );
+    for i in 0..n {
+        text.push_str(&format!(
+            "bulk.{i}\tBasic\tstorydrill::bulk\t第 {i} 张卡：w{i:05}{word} 的缓存怎么设计？\t用 Redis 做缓存，第 {i} 条。\tt{}\n",
+            i % 7
+        ));
+    }
+    text
+}
+
+#[test]
+fn search_finds_cards_right_after_a_large_import_and_its_updates() {
+    // More rows than the import writes per statement, so the index is built over several.
+    const N: usize = 12_345;
+    let env = Env::new();
+    env.write("bulk.txt", &bulk_anki(N, "alpha"));
+    let report = env.json(&["import", "bulk.txt", "--json"]);
+    assert_eq!(report["added"], N, "{report}");
+    for i in [0, 9_999, 10_000, N - 1] {
+        assert_eq!(
+            search_keys(&env, &[&format!("w{i:05}alpha")]),
+            [format!("bulk.{i}")]
+        );
+    }
+    assert_eq!(
+        search_keys(&env, &["w12344alpha", "--deck", "bulk"]),
+        ["bulk.12344"]
+    );
+    assert_search_index_in_sync(&env);
+
+    // A card of a small deck that ranks below the best hundred matches of all decks is still the
+    // best of its deck.
+    let long_back = format!("{}后来才用上了 Redis。", "我们讨论了很久。".repeat(40));
+    env.ok(&[
+        "add",
+        "card",
+        "--front",
+        "缓存选型",
+        "--back",
+        &long_back,
+        "--deck",
+        "mine",
+    ]);
+    let all = search_keys(&env, &["Redis", "--limit", "100"]);
+    assert_eq!(all.len(), 100);
+    assert!(!all.iter().any(|k| k.starts_with("mine.")), "{all:?}");
+    let mine = search_keys(&env, &["Redis", "--deck", "mine"]);
+    assert_eq!(mine.len(), 1, "{mine:?}");
+    assert!(mine[0].starts_with("mine."), "{mine:?}");
+    assert_eq!(search_keys(&env, &["Redis", "--deck", "bulk"]).len(), 20);
+
+    // Every tenth card changes its text: the index forgets the old words and learns the new ones.
+    let changed: String = bulk_anki(N, "alpha")
+        .lines()
+        .enumerate()
+        .map(|(line, l)| {
+            let i = line.wrapping_sub(6);
+            if line >= 6 && i % 10 == 0 {
+                format!("{}\n", l.replace("alpha", "omega"))
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    env.write("bulk.txt", &changed);
+    let report = env.json(&["import", "bulk.txt", "--dry-run", "--json"]);
+    assert_eq!(report["updated"], N.div_ceil(10), "{report}");
+    assert_eq!(search_keys(&env, &["w12340omega"]), Vec::<String>::new());
+    let report = env.json(&["import", "bulk.txt", "--json"]);
+    assert_eq!(
+        (report["updated"].as_u64(), report["unchanged"].as_u64()),
+        (
+            Some(N.div_ceil(10) as u64),
+            Some((N - N.div_ceil(10)) as u64)
+        ),
+        "{report}"
+    );
+    assert_eq!(search_keys(&env, &["w12340alpha"]), Vec::<String>::new());
+    assert_eq!(search_keys(&env, &["w12340omega"]), ["bulk.12340"]);
+    assert_eq!(search_keys(&env, &["w12341alpha"]), ["bulk.12341"]);
+    assert_search_index_in_sync(&env);
+}

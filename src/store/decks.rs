@@ -2,7 +2,7 @@
 
 use anyhow::bail;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::cards::json_list;
 use super::Store;
@@ -215,19 +215,6 @@ pub(super) fn export_in(conn: &Connection, name: &str) -> anyhow::Result<Option<
     Ok(Some(out))
 }
 
-/// deck id, kind, front, back, answers, tags, story key, position, retired
-type ExistingCard = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    i64,
-    bool,
-);
-
 fn import_in(
     tx: &Transaction<'_>,
     deck: &Deck,
@@ -245,61 +232,7 @@ fn import_in(
         ..Default::default()
     };
 
-    for (position, story) in deck.stories.iter().enumerate() {
-        let existing: Option<(i64, u32)> = tx
-            .prepare_cached("SELECT deck_id, number FROM story WHERE key = ?1")?
-            .query_row([&story.key], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        if let Some((other, _)) = existing.filter(|(d, _)| *d != deck_id) {
-            bail!(
-                "story key {:?} already belongs to deck {:?}",
-                story.key,
-                deck_name(tx, other)?
-            );
-        }
-        let number = match (story.number, existing) {
-            (Some(n), _) => {
-                let holder: Option<String> = tx
-                    .prepare_cached("SELECT key FROM story WHERE number = ?1 AND key != ?2")?
-                    .query_row(params![n, story.key], |r| r.get(0))
-                    .optional()?;
-                if let Some(holder) = holder {
-                    bail!(
-                        "story {:?}: number {n} is already taken by story {holder:?}",
-                        story.key
-                    );
-                }
-                n
-            }
-            (None, Some((_, n))) => n,
-            (None, None) => tx
-                .prepare_cached("SELECT coalesce(max(number), 0) + 1 FROM story")?
-                .query_row([], |r| r.get(0))?,
-        };
-        tx.prepare_cached(
-            "INSERT INTO story (key, deck_id, number, title, kind, source, aliases, prompt, text, written, diagram, points, position, retired)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 0)
-             ON CONFLICT (key) DO UPDATE SET number = excluded.number, title = excluded.title, kind = excluded.kind,
-                source = excluded.source, aliases = excluded.aliases, prompt = excluded.prompt, text = excluded.text,
-                written = excluded.written, diagram = excluded.diagram, points = excluded.points,
-                position = excluded.position, retired = 0",
-        )?
-        .execute(params![
-                story.key,
-                deck_id,
-                number,
-                story.title,
-                story.kind.as_str(),
-                story.source.as_str(),
-                to_json(&story.aliases),
-                story.prompt,
-                story.text,
-                story.written,
-                story.diagram,
-                to_json(&story.points),
-                position as i64,
-            ])?;
-    }
+    write_stories(tx, deck_id, deck)?;
     tx.execute(
         "UPDATE story SET retired = 1 WHERE deck_id = ?1 AND retired = 0 AND key NOT IN (SELECT value FROM json_each(?2))",
         params![deck_id, to_json(&deck.stories.iter().map(|s| s.key.clone()).collect::<Vec<_>>())],
@@ -352,58 +285,35 @@ fn import_in(
     }
     write_filled(tx, deck_id, deck, &mut rows)?;
 
-    let mut keys = HashSet::new();
-    let mut find = tx.prepare_cached(
-        "SELECT c.deck_id, c.kind, c.front, c.back, c.answers, c.tags, s.key, c.position, c.retired
-         FROM card c LEFT JOIN story s ON s.id = c.story_id WHERE c.key = ?1",
+    let existing = existing_cards(tx, deck_id)?;
+    let mut keys: HashSet<&str> = HashSet::with_capacity(rows.len());
+    // Only added and changed rows are written: staged first, then written by a few statements that
+    // each write many rows (see `write_staged_cards`).
+    tx.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS import_card (
+            position INTEGER PRIMARY KEY, key TEXT NOT NULL, kind TEXT NOT NULL, story TEXT,
+            front TEXT NOT NULL, back TEXT NOT NULL, answers TEXT NOT NULL, tags TEXT NOT NULL);
+         DELETE FROM temp.import_card;",
     )?;
-    let mut upsert = tx.prepare_cached(
-        "INSERT INTO card (key, deck_id, kind, story_id, front, back, answers, tags, position, retired)
-         VALUES (?1, ?2, ?3, (SELECT id FROM story WHERE key = ?4), ?5, ?6, ?7, ?8, ?9, 0)
-         ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, story_id = excluded.story_id, front = excluded.front,
-            back = excluded.back, answers = excluded.answers, tags = excluded.tags, position = excluded.position,
-            retired = 0",
+    let mut stage = tx.prepare_cached(
+        "INSERT INTO temp.import_card (position, key, kind, story, front, back, answers, tags)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
-    let total = rows.len();
+    let mut staged = 0;
     for (position, row) in rows.iter().enumerate() {
-        if position % 1000 == 0 {
-            progress(position, total);
-        }
-        keys.insert(row.key.clone());
-        let existing: Option<ExistingCard> = find
-            .query_row([&row.key], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                    r.get(8)?,
-                ))
-            })
-            .optional()?;
+        keys.insert(&row.key);
         let answers = to_json(row.answers);
         let tags = to_json(row.tags);
-        match existing {
-            Some((other, ..)) if other != deck_id => {
-                bail!(
-                    "card key {:?} already belongs to deck {:?}",
-                    row.key,
-                    deck_name(tx, other)?
-                )
-            }
-            Some((_, kind, front, back, old_answers, old_tags, story, old_position, retired)) => {
-                let same = kind == row.kind.as_str()
-                    && front == *row.front
-                    && back == row.back
-                    && old_answers == answers
-                    && old_tags == tags
-                    && story.as_deref() == row.story
-                    && old_position == position as i64
-                    && !retired;
+        match existing.get(row.key.as_str()) {
+            Some(old) => {
+                let same = old.kind == row.kind.as_str()
+                    && old.front == *row.front
+                    && old.back == row.back
+                    && old.answers == answers
+                    && old.tags == tags
+                    && old.story.as_deref() == row.story
+                    && old.position == position as i64
+                    && !old.retired;
                 if same {
                     report.unchanged += 1;
                     continue;
@@ -412,24 +322,211 @@ fn import_in(
             }
             None => report.added += 1,
         }
-        upsert.execute(params![
+        stage.execute(params![
+            position as i64,
             row.key,
-            deck_id,
             row.kind.as_str(),
             row.story,
             row.front,
             &row.back,
             answers,
             tags,
-            position as i64
+        ])?;
+        staged += 1;
+    }
+    if staged > 0 {
+        // A key new to this deck may belong to another one: the first such row, in deck order.
+        let taken: Option<(String, String)> = tx
+            .query_row(
+                "SELECT i.key, d.name FROM temp.import_card i JOIN card c ON c.key = i.key
+                 JOIN deck d ON d.id = c.deck_id WHERE c.deck_id != ?1 ORDER BY i.position LIMIT 1",
+                [deck_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        if let Some((key, other)) = taken {
+            bail!("card key {key:?} already belongs to deck {other:?}");
+        }
+        write_staged_cards(tx, deck_id, rows.len(), progress)?;
+    }
+    tx.execute("DELETE FROM temp.import_card", [])?;
+    progress(rows.len(), rows.len());
+    let mut gone: Vec<i64> = existing
+        .iter()
+        .filter(|(key, old)| !old.retired && !keys.contains(key.as_str()))
+        .map(|(_, old)| old.id)
+        .collect();
+    gone.sort_unstable();
+    if !gone.is_empty() {
+        report.retired = tx.execute(
+            "UPDATE card SET retired = 1 WHERE id IN (SELECT value FROM json_each(?1))",
+            [serde_json::to_string(&gone)?],
+        )? as u32;
+    }
+    Ok(report)
+}
+
+/// Adds or updates the deck's stories by key, in deck order, numbering new ones after the highest
+/// number in use. The checks run on all stories' keys and numbers read in one query, and the rows
+/// are written in one statement (see `write_staged_cards` for why not one per story).
+fn write_stories(tx: &Transaction<'_>, deck_id: i64, deck: &Deck) -> anyhow::Result<()> {
+    if deck.stories.is_empty() {
+        return Ok(());
+    }
+    let mut by_key: HashMap<String, (i64, u32)> = HashMap::new();
+    let mut by_number: BTreeMap<u32, String> = BTreeMap::new();
+    {
+        let mut stmt = tx.prepare_cached("SELECT key, deck_id, number FROM story")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let key: String = r.get(0)?;
+            let number: u32 = r.get(2)?;
+            by_number.insert(number, key.clone());
+            by_key.insert(key, (r.get(1)?, number));
+        }
+    }
+    tx.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS import_story (
+            position INTEGER PRIMARY KEY, key TEXT NOT NULL, number INTEGER NOT NULL, title TEXT NOT NULL,
+            kind TEXT NOT NULL, source TEXT NOT NULL, aliases TEXT NOT NULL, prompt TEXT NOT NULL,
+            text TEXT NOT NULL, written TEXT, diagram TEXT, points TEXT NOT NULL);
+         DELETE FROM temp.import_story;",
+    )?;
+    let mut stage = tx.prepare_cached(
+        "INSERT INTO temp.import_story (position, key, number, title, kind, source, aliases, prompt, text,
+            written, diagram, points)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    for (position, story) in deck.stories.iter().enumerate() {
+        let existing = by_key.get(&story.key).copied();
+        if let Some((other, _)) = existing.filter(|(d, _)| *d != deck_id) {
+            bail!(
+                "story key {:?} already belongs to deck {:?}",
+                story.key,
+                deck_name(tx, other)?
+            );
+        }
+        let number = match (story.number, existing) {
+            (Some(n), _) => {
+                if let Some(holder) = by_number.get(&n).filter(|h| **h != story.key) {
+                    bail!(
+                        "story {:?}: number {n} is already taken by story {holder:?}",
+                        story.key
+                    );
+                }
+                n
+            }
+            (None, Some((_, n))) => n,
+            (None, None) => by_number.last_key_value().map_or(1, |(n, _)| n + 1),
+        };
+        if let Some((_, old)) = existing {
+            by_number.remove(&old);
+        }
+        by_number.insert(number, story.key.clone());
+        by_key.insert(story.key.clone(), (deck_id, number));
+        stage.execute(params![
+            position as i64,
+            story.key,
+            number,
+            story.title,
+            story.kind.as_str(),
+            story.source.as_str(),
+            to_json(&story.aliases),
+            story.prompt,
+            story.text,
+            story.written,
+            story.diagram,
+            to_json(&story.points),
         ])?;
     }
-    progress(total, total);
-    report.retired = tx.execute(
-        "UPDATE card SET retired = 1 WHERE deck_id = ?1 AND retired = 0 AND key NOT IN (SELECT value FROM json_each(?2))",
-        params![deck_id, to_json(&keys.into_iter().collect::<Vec<_>>())],
-    )? as u32;
-    Ok(report)
+    tx.execute(
+        "INSERT INTO story (key, deck_id, number, title, kind, source, aliases, prompt, text, written, diagram, points, position, retired)
+         SELECT key, ?1, number, title, kind, source, aliases, prompt, text, written, diagram, points, position, 0
+         FROM temp.import_story WHERE true ORDER BY position
+         ON CONFLICT (key) DO UPDATE SET number = excluded.number, title = excluded.title, kind = excluded.kind,
+            source = excluded.source, aliases = excluded.aliases, prompt = excluded.prompt, text = excluded.text,
+            written = excluded.written, diagram = excluded.diagram, points = excluded.points,
+            position = excluded.position, retired = 0",
+        [deck_id],
+    )?;
+    tx.execute("DELETE FROM temp.import_story", [])?;
+    Ok(())
+}
+
+/// A card of the deck as stored, to tell unchanged rows from changed ones.
+struct ExistingCard {
+    id: i64,
+    kind: String,
+    front: String,
+    back: String,
+    answers: String,
+    tags: String,
+    story: Option<String>,
+    position: i64,
+    retired: bool,
+}
+
+/// The deck's cards (retired ones too) by key, in one query.
+fn existing_cards(
+    tx: &Transaction<'_>,
+    deck_id: i64,
+) -> anyhow::Result<HashMap<String, ExistingCard>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT c.key, c.id, c.kind, c.front, c.back, c.answers, c.tags, s.key, c.position, c.retired
+         FROM card c LEFT JOIN story s ON s.id = c.story_id WHERE c.deck_id = ?1",
+    )?;
+    let mut out = HashMap::new();
+    let mut rows = stmt.query([deck_id])?;
+    while let Some(r) = rows.next()? {
+        out.insert(
+            r.get(0)?,
+            ExistingCard {
+                id: r.get(1)?,
+                kind: r.get(2)?,
+                front: r.get(3)?,
+                back: r.get(4)?,
+                answers: r.get(5)?,
+                tags: r.get(6)?,
+                story: r.get(7)?,
+                position: r.get(8)?,
+                retired: r.get(9)?,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// Rows written per statement by `write_staged_cards`.
+const WRITE_CHUNK: i64 = 10_000;
+
+/// Writes the staged rows of `temp.import_card` into `card`, by key, a chunk of positions per
+/// statement. Why not a statement per row: the search index (FTS5, kept by the card triggers)
+/// writes what it has gathered to disk as a new segment at the start of every statement in a
+/// transaction, so a row per statement makes a segment per row and endless merging of segments
+/// (100,000 new cards: ~8 s); 10,000 rows per statement make a few segments (~2 s). Chunks rather
+/// than one statement only so that the progress bar moves.
+fn write_staged_cards(
+    tx: &Transaction<'_>,
+    deck_id: i64,
+    total: usize,
+    progress: Progress<'_>,
+) -> anyhow::Result<()> {
+    let mut write = tx.prepare_cached(
+        "INSERT INTO card (key, deck_id, kind, story_id, front, back, answers, tags, position, retired)
+         SELECT i.key, ?1, i.kind, s.id, i.front, i.back, i.answers, i.tags, i.position, 0
+         FROM temp.import_card i LEFT JOIN story s ON s.key = i.story
+         WHERE i.position >= ?2 AND i.position < ?3 ORDER BY i.position
+         ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, story_id = excluded.story_id, front = excluded.front,
+            back = excluded.back, answers = excluded.answers, tags = excluded.tags, position = excluded.position,
+            retired = 0",
+    )?;
+    let mut from = 0;
+    while from < total as i64 {
+        progress(from as usize, total);
+        write.execute(params![deck_id, from, from + WRITE_CHUNK])?;
+        from += WRITE_CHUNK;
+    }
+    Ok(())
 }
 
 /// Stores the deck's filled templates and adds the cards made from them to `rows`.

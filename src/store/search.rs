@@ -113,22 +113,53 @@ impl Store {
             args.push(limit_arg);
             // A story's title or alias is the best hit (its bm25 is scaled up, as the two tables'
             // scores are not on one scale); then the front, tags, back.
-            // Score in the index first and fetch card rows only for the best: with no filter on the
-            // rows, a few times the limit is plenty (retired cards are rare).
-            let inner_limit = if deck.is_none() && short.is_empty() {
-                (limit * 4 + 20) as i64
-            } else {
-                -1
-            };
-            let cards_sql = format!(
-                "SELECT {CARD_COLUMNS}, f.score
-                 FROM (SELECT rowid AS id, bm25(card_fts, 4.0, 1.0, 2.0) AS score FROM card_fts
-                       WHERE card_fts MATCH ?1 ORDER BY score LIMIT {inner_limit}) f
-                 JOIN card c ON c.id = f.id JOIN deck d ON d.id = c.deck_id
-                 LEFT JOIN story s ON s.id = c.story_id
-                 WHERE c.retired = 0 AND (?2 IS NULL OR d.name = ?2) {like_sql}
-                 ORDER BY f.score LIMIT ?"
+            //
+            // Cards are scored in the index first, and whole rows are read only for the best.
+            // First the index alone picks a few times the limit, and the filters (retired, deck,
+            // short terms) run on those rows only: no card is read for the other matches, which
+            // at 100,000 cards can be tens of thousands. That is exact whenever it leaves the
+            // limit (a row past those it picked scores worse than all of them). When it leaves
+            // fewer (few matches, or a small deck), the filters run on every match while scoring.
+            let unfiltered = format!(
+                "SELECT rowid AS id, bm25(card_fts, 4.0, 1.0, 2.0) AS score FROM card_fts
+                 WHERE card_fts MATCH ?1 ORDER BY score LIMIT {}",
+                limit * 4 + 20
             );
+            let filtered = format!(
+                "SELECT c.id AS id, bm25(card_fts, 4.0, 1.0, 2.0) AS score
+                 FROM card_fts JOIN card c ON c.id = card_fts.rowid LEFT JOIN story s ON s.id = c.story_id
+                 WHERE card_fts MATCH ?1 AND c.retired = 0
+                   AND (?2 IS NULL OR c.deck_id = (SELECT id FROM deck WHERE name = ?2)) {like_sql}
+                 ORDER BY score LIMIT {limit}"
+            );
+            let cards_sql = |scored: &str, filters: &str| {
+                format!(
+                    "SELECT {CARD_COLUMNS}, f.score
+                     FROM ({scored}) f
+                     JOIN card c ON c.id = f.id JOIN deck d ON d.id = c.deck_id
+                     LEFT JOIN story s ON s.id = c.story_id
+                     WHERE c.retired = 0 AND (?2 IS NULL OR d.name = ?2) {filters}
+                     ORDER BY f.score LIMIT ?"
+                )
+            };
+            let mut query = |sql: &str| -> anyhow::Result<usize> {
+                let mut stmt = self.conn.prepare(sql)?;
+                let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
+                    Ok(SearchHit {
+                        card: card_from_row(r)?,
+                        score: r.get(19)?,
+                    })
+                })?;
+                let mut found = 0;
+                for hit in rows {
+                    keep(hit?);
+                    found += 1;
+                }
+                Ok(found)
+            };
+            if query(&cards_sql(&unfiltered, &like_sql))? < limit {
+                query(&cards_sql(&filtered, ""))?;
+            }
             let stories_sql = format!(
                 "SELECT {CARD_COLUMNS}, 3.0 * bm25(story_fts, 8.0, 6.0, 2.0) AS score
                  FROM story_fts JOIN story s ON s.id = story_fts.rowid
@@ -137,18 +168,7 @@ impl Store {
                  {like_sql}
                  ORDER BY score LIMIT ?"
             );
-            for sql in [cards_sql, stories_sql] {
-                let mut stmt = self.conn.prepare(&sql)?;
-                let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
-                    Ok(SearchHit {
-                        card: card_from_row(r)?,
-                        score: r.get(19)?,
-                    })
-                })?;
-                for hit in rows {
-                    keep(hit?);
-                }
-            }
+            query(&stories_sql)?;
         }
         let mut hits: Vec<SearchHit> = best.into_values().collect();
         hits.sort_by(|a, b| a.score.total_cmp(&b.score).then(a.card.id.cmp(&b.card.id)));
