@@ -7,7 +7,7 @@
 #   benches/run.sh                      # N=100000 D=365, 20 runs per figure
 #   N=20000 RUNS=10 benches/run.sh      # smaller and quicker
 #   REBUILD=1 benches/run.sh            # regenerate the synthetic database
-#   SECTIONS=personal benches/run.sh    # only some sections (foundation, session, personal)
+#   SECTIONS=personal benches/run.sh    # only some sections (foundation, session, stats, personal)
 #
 # Uses hyperfine when installed (apt-get install hyperfine), else a loop over `date +%s%N`;
 # peak memory from GNU time (`/usr/bin/time`, apt-get install time).
@@ -232,7 +232,17 @@ section_personal() {
     PERSONAL_INFO="$N cards in $search_db ($(du -h "$search_db" | cut -f1)); $N rows in $anki ($(du -h "$anki" | cut -f1)) and $csv"
 }
 
-for section in ${SECTIONS:-foundation session personal}; do
+section_stats() {
+    echo "== statistics (issue 5): stats and stats --json over the synthetic history"
+    local work="$DIR/work.db"
+    rm -f "$work" "$work-wal" "$work-shm" && cp "$BIG" "$work" && sync
+    "$BIN" --db "$work" stats >/dev/null # migrated and warm
+    row "stats (median)" "$(median_ms ":" "$BIN --db $work stats")" ms 100
+    row "stats --json (median)" "$(median_ms ":" "$BIN --db $work stats --json")" ms 100
+    rm -f "$work" "$work-wal" "$work-shm"
+}
+
+for section in ${SECTIONS:-foundation session stats personal}; do
     "section_$section"
 done
 
