@@ -923,6 +923,44 @@ mod tests {
     }
 
     #[test]
+    fn a_scripted_session_commits_each_grade_and_prints_a_summary() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+        let clock = Clock::parse("2027-01-04T09:30:00+08:00").unwrap();
+        let mut prompt = crate::prompt::ScriptPrompt::new(&["", "4", "", ":u", "", "2", ":q"]);
+        let mut out: Vec<u8> = Vec::new();
+        let args = ReviewArgs {
+            deck: Some("stories".into()),
+            kind: Some(CardKind::Recall),
+            ..Default::default()
+        };
+        let settings = Settings::default();
+        let today = clock.study_day(settings.rollover_hour);
+        Session::new(
+            &mut store,
+            clock,
+            settings,
+            args,
+            &mut prompt,
+            &mut out,
+            7,
+            80,
+        )
+        .unwrap()
+        .run()
+        .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("undone: card #"), "{text}");
+        assert!(
+            text.contains("session: 1 card · 0 right · 1 wrong"),
+            "{text}"
+        );
+        let log = store.answers_on(today).unwrap();
+        assert_eq!(log.len(), 1, "the undone grade is gone");
+        assert_eq!(log[0].quality.get(), 2);
+    }
+
+    #[test]
     fn choices_are_letters_a_to_d() {
         assert_eq!(choice_index("a"), Some(0));
         assert_eq!(choice_index("D"), Some(3));
