@@ -2,13 +2,13 @@
 
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
-use rusqlite::{Connection, OptionalExtension};
 use std::path::PathBuf;
 
 use super::{print, print_json, Ctx};
 use crate::ask::{Input, Reply};
 use crate::deck::{self, Basic, Deck, Question, Source, StoryKind};
 use crate::edit::{edit_text, EnvEditor};
+use crate::store::Lookup;
 
 #[derive(Debug, Subcommand)]
 pub enum AddWhat {
@@ -158,14 +158,13 @@ fn story(ctx: &mut Ctx, args: StoryArgs) -> anyhow::Result<()> {
         std::slice::from_ref(&deck_name),
         false,
         &mut |_, _| {},
-        |decks, conn| {
+        |decks, lookup| {
             let d = &mut decks[0];
-            let number: u32 =
-                conn.query_row("SELECT coalesce(max(number), 0) + 1 FROM story", [], |r| {
-                    r.get(0)
-                })?;
+            let number = lookup.next_story_number()?;
             let base = slug(&title).unwrap_or_else(|| format!("{deck_name}-{number}"));
-            let key = free_key(conn, d, &base, |k| vec![k.to_string(), deck::recall_key(k)])?;
+            let key = free_key(lookup, d, &base, |k| {
+                vec![k.to_string(), deck::recall_key(k)]
+            })?;
             let mut card_keys = vec![deck::recall_key(&key)];
             d.stories.push(deck::Story {
                 key: key.clone(),
@@ -182,7 +181,7 @@ fn story(ctx: &mut Ctx, args: StoryArgs) -> anyhow::Result<()> {
                 tags: vec![],
             });
             for q in questions {
-                let qkey = free_numbered(conn, d, &format!("{key}.q"))?;
+                let qkey = free_numbered(lookup, d, &format!("{key}.q"))?;
                 d.questions.push(Question {
                     key: qkey.clone(),
                     text: q,
@@ -224,7 +223,7 @@ fn question(ctx: &mut Ctx, args: QuestionArgs) -> anyhow::Result<()> {
         std::slice::from_ref(&deck_name),
         false,
         &mut |_, _| {},
-        |decks, conn| {
+        |decks, lookup| {
             let d = &mut decks[0];
             let owned = d.stories.iter().any(|s| s.key == answers[0]);
             // Questions about another deck's story get this deck's prefix, so they never clash
@@ -234,7 +233,7 @@ fn question(ctx: &mut Ctx, args: QuestionArgs) -> anyhow::Result<()> {
             } else {
                 format!("{deck_name}.{}.q", answers[0])
             };
-            let key = free_numbered(conn, d, &prefix)?;
+            let key = free_numbered(lookup, d, &prefix)?;
             d.questions.push(Question {
                 key: key.clone(),
                 text: text.clone(),
@@ -266,9 +265,9 @@ fn card(ctx: &mut Ctx, args: CardArgs) -> anyhow::Result<()> {
         std::slice::from_ref(&deck_name),
         false,
         &mut |_, _| {},
-        |decks, conn| {
+        |decks, lookup| {
             let d = &mut decks[0];
-            let key = free_numbered(conn, d, &format!("{deck_name}.card"))?;
+            let key = free_numbered(lookup, d, &format!("{deck_name}.card"))?;
             d.cards.push(Basic {
                 key: key.clone(),
                 front: args.front.clone(),
@@ -346,14 +345,8 @@ pub fn slug(title: &str) -> Option<String> {
     (!out.is_empty() && !out.chars().all(|c| c.is_ascii_digit())).then_some(out)
 }
 
-fn key_taken(conn: &Connection, deck: &Deck, key: &str) -> anyhow::Result<bool> {
-    let in_db: Option<i64> = conn
-        .query_row(
-            "SELECT 1 FROM card WHERE key = ?1 UNION ALL SELECT 1 FROM story WHERE key = ?1 LIMIT 1",
-            [key],
-            |r| r.get(0),
-        )
-        .optional()?;
+fn key_taken(lookup: &Lookup<'_>, deck: &Deck, key: &str) -> anyhow::Result<bool> {
+    let in_db = lookup.key_taken(key)?;
     let in_deck = deck
         .stories
         .iter()
@@ -361,12 +354,12 @@ fn key_taken(conn: &Connection, deck: &Deck, key: &str) -> anyhow::Result<bool> 
         || deck.questions.iter().any(|q| q.key == key)
         || deck.clozes.iter().any(|c| c.key == key)
         || deck.cards.iter().any(|c| c.key == key);
-    Ok(in_db.is_some() || in_deck)
+    Ok(in_db || in_deck)
 }
 
 /// `base`, or `base-2`, `base-3`… : the first whose keys (`keys_of`) are all free.
 fn free_key(
-    conn: &Connection,
+    lookup: &Lookup<'_>,
     deck: &Deck,
     base: &str,
     keys_of: impl Fn(&str) -> Vec<String>,
@@ -379,7 +372,7 @@ fn free_key(
         };
         let mut free = true;
         for k in keys_of(&candidate) {
-            if key_taken(conn, deck, &k)? {
+            if key_taken(lookup, deck, &k)? {
                 free = false;
                 break;
             }
@@ -392,10 +385,10 @@ fn free_key(
 }
 
 /// `prefix1`, `prefix2`… : the first free one.
-fn free_numbered(conn: &Connection, deck: &Deck, prefix: &str) -> anyhow::Result<String> {
+fn free_numbered(lookup: &Lookup<'_>, deck: &Deck, prefix: &str) -> anyhow::Result<String> {
     for n in 1.. {
         let candidate = format!("{prefix}{n}");
-        if !key_taken(conn, deck, &candidate)? {
+        if !key_taken(lookup, deck, &candidate)? {
             return Ok(candidate);
         }
     }

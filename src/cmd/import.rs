@@ -107,14 +107,9 @@ fn card_file(
     };
     let (_, reports) = ctx
         .store
-        .update_decks(&names, dry_run, &mut progress, |decks, conn| {
-            let mut owner = conn.prepare_cached(
-                "SELECT d.name FROM card c JOIN deck d ON d.id = c.deck_id WHERE c.key = ?1",
-            )?;
+        .update_decks(&names, dry_run, &mut progress, |decks, lookup| {
             for r in &rows {
-                let other: Option<String> =
-                    rusqlite::OptionalExtension::optional(owner.query_row([&r.key], |x| x.get(0)))?;
-                if let Some(other) = other.filter(|o| *o != r.deck) {
+                if let Some(other) = lookup.deck_of_card(&r.key)?.filter(|o| *o != r.deck) {
                     anyhow::bail!(
                         "{name}:{}: card key {:?} already belongs to deck {other:?}",
                         r.line,
@@ -124,14 +119,7 @@ fn card_file(
             }
             for d in decks.iter_mut() {
                 let mine: Vec<&Row> = rows.iter().filter(|r| r.deck == d.name).collect();
-                let exists = |k: &str| {
-                    conn.prepare_cached(
-                        "SELECT EXISTS (SELECT 1 FROM story WHERE key = ?1 AND retired = 0)",
-                    )
-                    .and_then(|mut s| s.query_row([k], |r| r.get(0)))
-                    .unwrap_or(false)
-                };
-                exchange::merge(&name, d, &mine, &exists)?;
+                exchange::merge(&name, d, &mine, &|k| lookup.story_exists(k))?;
             }
             Ok(())
         })

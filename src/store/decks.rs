@@ -62,7 +62,7 @@ impl Store {
         names: &[String],
         preview: bool,
         progress: Progress<'_>,
-        change: impl FnOnce(&mut Vec<Deck>, &Connection) -> anyhow::Result<T>,
+        change: impl FnOnce(&mut Vec<Deck>, &Lookup<'_>) -> anyhow::Result<T>,
     ) -> anyhow::Result<(T, Vec<ImportReport>)> {
         let tx = self
             .conn
@@ -82,7 +82,7 @@ impl Store {
                 },
             });
         }
-        let value = change(&mut decks, &tx)?;
+        let value = change(&mut decks, &Lookup { conn: &tx })?;
         let mut reports = Vec::new();
         for d in &decks {
             let local: HashSet<&str> = decks
@@ -107,6 +107,48 @@ impl Store {
             Some(deck) => Ok(deck),
             None => bail!("no deck named {name:?} (see `storydrill decks`)"),
         }
+    }
+}
+
+/// What a change inside `update_decks` may ask of the database, in its transaction.
+pub struct Lookup<'a> {
+    conn: &'a Connection,
+}
+
+impl Lookup<'_> {
+    /// Whether a card or a story already has this key.
+    pub fn key_taken(&self, key: &str) -> anyhow::Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM card WHERE key = ?1 UNION ALL SELECT 1 FROM story WHERE key = ?1)",
+            )?
+            .query_row([key], |r| r.get(0))?)
+    }
+
+    /// The number the next new story gets.
+    pub fn next_story_number(&self) -> anyhow::Result<u32> {
+        Ok(self
+            .conn
+            .query_row("SELECT coalesce(max(number), 0) + 1 FROM story", [], |r| {
+                r.get(0)
+            })?)
+    }
+
+    /// The deck a card key belongs to, if any.
+    pub fn deck_of_card(&self, key: &str) -> anyhow::Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT d.name FROM card c JOIN deck d ON d.id = c.deck_id WHERE c.key = ?1",
+            )?
+            .query_row([key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Whether a story with this key is in the catalog.
+    pub fn story_exists(&self, key: &str) -> bool {
+        story_exists_in(self.conn, key)
     }
 }
 

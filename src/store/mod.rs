@@ -8,7 +8,7 @@ mod search;
 mod stats;
 
 pub use cards::{CardFilter, DeckSummary, NewReview, TodayAnswer};
-pub use decks::{ImportReport, Progress};
+pub use decks::{ImportReport, Lookup, Progress};
 pub use migrate::{LATEST_VERSION, MIGRATIONS};
 pub use personal::Deleted;
 pub use search::SearchHit;
