@@ -353,7 +353,11 @@ impl<'a> Session<'a> {
                 } else {
                     self.summary.wrong = self.summary.wrong.saturating_sub(1);
                 }
-                self.queue.push_front(entry.clone());
+                // The card on screen goes back too, unless it is the re-drill the undone grade
+                // queued: that card is asked again now, and asking it twice more would be wrong.
+                if !(entry.redrill && entry.id == last.entry.id) {
+                    self.queue.push_front(entry.clone());
+                }
                 self.queue.push_front(last.entry.clone());
                 self.last_story = None;
                 self.say(&format!(
@@ -958,6 +962,43 @@ mod tests {
         let log = store.answers_on(today).unwrap();
         assert_eq!(log.len(), 1, "the undone grade is gone");
         assert_eq!(log[0].quality.get(), 2);
+    }
+
+    #[test]
+    fn undo_at_a_redrill_of_the_undone_card_asks_it_once_more_not_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+        let clock = Clock::parse("2027-01-04T09:30:00+08:00").unwrap();
+        // One new card, graded 2 (it comes back as a re-drill); at the re-drill, undo; then 5.
+        let mut prompt = crate::prompt::ScriptPrompt::new(&["", "2", ":u", "", "5"]);
+        let mut out: Vec<u8> = Vec::new();
+        let args = ReviewArgs {
+            deck: Some("stories".into()),
+            kind: Some(CardKind::Recall),
+            new: Some(1),
+            ..Default::default()
+        };
+        let settings = Settings::default();
+        let today = clock.study_day(settings.rollover_hour);
+        Session::new(
+            &mut store,
+            clock,
+            settings,
+            args,
+            &mut prompt,
+            &mut out,
+            7,
+            80,
+        )
+        .unwrap()
+        .run()
+        .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("All done for today."), "{text}");
+        assert_eq!(text.matches("Tell the story:").count(), 3, "{text}");
+        let log = store.answers_on(today).unwrap();
+        assert_eq!(log.len(), 1, "{text}");
+        assert_eq!(log[0].quality.get(), 5);
     }
 
     #[test]
