@@ -197,7 +197,21 @@ impl<'a> Session<'a> {
             self.queue = queue::cram(&candidates, seed);
             return Ok(());
         }
-        let done = done_today(&self.store.answers_on(self.today)?);
+        let mut done = done_today(&self.store.answers_on(self.today)?);
+        // Re-drills owed from earlier today obey this session's filters and `:s` (skip) too.
+        let mut owed = Vec::with_capacity(done.pending_redrills.len());
+        for (id, story) in std::mem::take(&mut done.pending_redrills) {
+            let card = self.store.card_by_id(id)?;
+            let shown = !card.retired
+                && !card.suspended
+                && card.buried_until.is_none_or(|until| until <= self.today)
+                && deck.is_none_or(|d| d == card.deck)
+                && self.args.kind.is_none_or(|k| k == card.kind);
+            if shown {
+                owed.push((id, story));
+            }
+        }
+        done.pending_redrills = owed;
         let new_allowed = match self.args.new {
             Some(n) => n,
             None => self.settings.new_per_day.saturating_sub(done.new_cards),

@@ -502,3 +502,37 @@ fn a_confused_match_answer_in_a_session_shows_in_stats() {
     let text = env.ok(&["stats"]);
     assert!(text.contains("asked for 40 缓存回填 bug"), "{text}");
 }
+
+#[test]
+fn owed_redrills_respect_deck_kind_and_skip() {
+    let env = Env::new();
+    let deck = env.write("mine.toml", MINE);
+    env.ok(&["import", deck.to_str().unwrap()]);
+    // A scheduled grade below 4 owes a re-drill today, of a recall card in deck `stories`.
+    env.ok(&["grade", "sharding", "2"]);
+    let out = env.run_stdin(&["review", "--kind", "cloze", "--new", "0"], "");
+    assert!(
+        stdout(&out).contains("Nothing is due today."),
+        "--kind cloze shows no recall card: {}",
+        stdout(&out)
+    );
+    let out = env.run_stdin(&["review", "--deck", "mine", "--new", "0"], "");
+    assert!(
+        !stdout(&out).contains("Tell the story"),
+        "--deck mine shows no card of deck stories: {}",
+        stdout(&out)
+    );
+    // Skipped until tomorrow: a restart the same day does not bring the re-drill back.
+    let out = env.run_stdin(&["review", "--new", "0"], ":s\n");
+    assert!(
+        stdout(&out).contains("skipped until tomorrow"),
+        "{}",
+        stdout(&out)
+    );
+    let out = env.run_stdin(&["review", "--new", "0"], "");
+    assert!(
+        stdout(&out).contains("Nothing is due today."),
+        "{}",
+        stdout(&out)
+    );
+}
