@@ -815,7 +815,7 @@ impl<'a> Session<'a> {
 
     fn print_summary(&mut self) -> anyhow::Result<()> {
         let secs = self.started.elapsed().as_secs();
-        let tomorrow = self.store.count_due_on(self.today.plus_days(1))?;
+        let tomorrow = self.store.count_due_by(self.today.plus_days(1))?;
         self.say(&format!(
             "\n{} {} card{} · {} right · {} wrong · {} · due tomorrow: {}\n",
             paint::bold("session:"),

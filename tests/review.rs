@@ -536,3 +536,41 @@ fn owed_redrills_respect_deck_kind_and_skip() {
         stdout(&out)
     );
 }
+
+#[test]
+fn the_summary_counts_overdue_cards_in_due_tomorrow() {
+    let env = mine_with_recall_seen();
+    // cache-bug.recall is due today and not shown (--kind match); the question is graded 1 today.
+    let out = env.run_stdin(&["review", "--deck", "mine", "--kind", "match"], "41\n\n");
+    let text = stdout(&out);
+    assert!(
+        text.contains("due tomorrow: 2"),
+        "the overdue recall card and the failed question: {text}"
+    );
+}
+
+#[test]
+fn a_skipped_card_is_not_counted_due_in_decks() {
+    let env = mine_with_recall_seen();
+    let due = |env: &Env| {
+        let decks = env.json(&["decks", "--json"]);
+        decks
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["name"] == "mine")
+            .unwrap()["due"]
+            .as_u64()
+    };
+    assert_eq!(due(&env), Some(1));
+    let out = env.run_stdin(
+        &["review", "--deck", "mine", "--kind", "recall", "--new", "0"],
+        ":s\n",
+    );
+    assert!(
+        stdout(&out).contains("skipped until tomorrow"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(due(&env), Some(0));
+}

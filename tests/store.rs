@@ -313,3 +313,27 @@ fn record_reviews_is_all_or_nothing() {
     assert_eq!(card.state, second.after);
     assert_eq!(store.history(card.id).unwrap().len(), 2);
 }
+
+#[test]
+fn undo_refuses_when_the_card_was_graded_again_since() {
+    let env = Env::new();
+    let mut store = Store::open(&env.db).unwrap();
+    let first = store
+        .record_review(&review_of(&store, "sharding", 5, day(4)))
+        .unwrap();
+    // Another storydrill grades the same card the next day.
+    store
+        .record_review(&review_of(&store, "sharding", 2, day(5)))
+        .unwrap();
+    let before = store.card("sharding").unwrap().state;
+    let err = store.undo_review(first).unwrap_err().to_string();
+    assert!(err.contains("graded again since"), "{err}");
+    assert_eq!(store.card("sharding").unwrap().state, before);
+    assert_eq!(
+        store
+            .history(store.card("sharding").unwrap().id)
+            .unwrap()
+            .len(),
+        2
+    );
+}

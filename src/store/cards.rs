@@ -224,10 +224,10 @@ impl Store {
         )?)
     }
 
-    /// Cards due on exactly `day`.
-    pub fn count_due_on(&self, day: StudyDay) -> anyhow::Result<u32> {
+    /// Cards due on `day` or before it (what a session that day will start with).
+    pub fn count_due_by(&self, day: StudyDay) -> anyhow::Result<u32> {
         Ok(self.conn.query_row(
-            "SELECT count(*) FROM card WHERE due = ?1 AND retired = 0 AND suspended = 0",
+            "SELECT count(*) FROM card WHERE due IS NOT NULL AND due <= ?1 AND retired = 0 AND suspended = 0",
             [day],
             |r| r.get(0),
         )?)
@@ -237,7 +237,8 @@ impl Store {
         let mut stmt = self.conn.prepare(
             "SELECT d.name, d.title,
                     count(c.id) FILTER (WHERE c.reviews = 0 AND c.suspended = 0),
-                    count(c.id) FILTER (WHERE c.due <= ?1 AND c.suspended = 0),
+                    count(c.id) FILTER (WHERE c.due <= ?1 AND c.suspended = 0
+                                         AND (c.buried_until IS NULL OR c.buried_until <= ?1)),
                     count(c.id)
              FROM deck d LEFT JOIN card c ON c.deck_id = d.id AND c.retired = 0
              GROUP BY d.id ORDER BY d.id",
@@ -375,6 +376,12 @@ impl Store {
         let Some(review) = review else {
             bail!("nothing to undo: answer {review_id} is not in the log")
         };
+        if read_state(&tx, review.card_id)? != review.after {
+            bail!(
+                "card {} was graded again since (another storydrill?); undo only takes back the latest answer",
+                review.card_id
+            );
+        }
         tx.execute("DELETE FROM review WHERE id = ?1", [review_id])?;
         write_state(&tx, review.card_id, &review.before)?;
         tx.commit()?;
