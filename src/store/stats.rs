@@ -337,6 +337,13 @@ mod tests {
             .unwrap()
     }
 
+    fn delete_review(store: &mut Store, id: i64) {
+        store
+            .connection()
+            .execute("DELETE FROM review WHERE id = ?1", [id])
+            .unwrap();
+    }
+
     #[test]
     fn triggers_keep_the_aggregates_equal_to_a_recount_through_answers_and_undos() {
         let dir = tempfile::tempdir().unwrap();
@@ -357,8 +364,10 @@ mod tests {
             );
         }
         assert_eq!(aggregates(&mut store), recount(&mut store));
+        // Rows taken out of the middle of the log (undo itself only takes back a card's latest
+        // answer): the DELETE trigger is what is under test.
         for id in undo.iter().step_by(2) {
-            store.undo_review(*id).unwrap();
+            delete_review(&mut store, *id);
         }
         assert_eq!(aggregates(&mut store), recount(&mut store));
         assert_ne!(aggregates(&mut store)[2], "", "confusions are kept");
@@ -372,7 +381,11 @@ mod tests {
             .map(|r| r.unwrap())
             .collect();
         for id in all {
-            store.undo_review(id).unwrap();
+            // sharding.q2 lost rows from the middle of its log above, so undo refuses its older
+            // answers (the card no longer matches them): those rows go by hand.
+            if store.undo_review(id).is_err() {
+                delete_review(&mut store, id);
+            }
         }
         assert_eq!(aggregates(&mut store)[..3], ["", "", ""]);
         assert_eq!(
