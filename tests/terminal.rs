@@ -210,3 +210,23 @@ fn kill_9_mid_session_loses_no_graded_answer() {
         "both cards' states were committed with their answers"
     );
 }
+
+#[test]
+fn a_pasted_multi_line_telling_keeps_every_line() {
+    let env = prepared();
+    let mut p = expectrl::Session::spawn(binary_command(
+        &env,
+        &["review", "--deck", "mine", "--kind", "recall"],
+    ))
+    .unwrap();
+    p.set_expect_timeout(Some(Duration::from_secs(20)));
+    p.expect("tell> ").unwrap();
+    // All at once, as a paste arrives: the lines after the first must not be dropped.
+    p.send("alpha\rbravo\rcharlie\r\r").unwrap();
+    p.expect("charlie").unwrap();
+    p.expect("model answer").unwrap();
+    p.expect("grade").unwrap();
+    p.send("\x04").unwrap();
+    p.expect("session: 0 cards").unwrap();
+    p.expect(Eof).unwrap();
+}
