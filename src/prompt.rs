@@ -188,12 +188,15 @@ impl Prompt for LinePrompt {
 /// Answers from a list, for unit tests of the session.
 pub struct ScriptPrompt {
     pub lines: std::collections::VecDeque<Input>,
+    /// Answer as a person at a terminal would (the session then offers what it offers people).
+    pub terminal: bool,
 }
 
 impl ScriptPrompt {
     pub fn new(lines: &[&str]) -> ScriptPrompt {
         ScriptPrompt {
             lines: lines.iter().map(|l| Input::Line(l.to_string())).collect(),
+            terminal: false,
         }
     }
 }
@@ -204,7 +207,7 @@ impl Prompt for ScriptPrompt {
     }
 
     fn is_terminal(&self) -> bool {
-        false
+        self.terminal
     }
 }
 

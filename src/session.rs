@@ -259,9 +259,18 @@ impl<'a> Session<'a> {
                 .limit
                 .is_some_and(|limit| self.summary.done >= limit)
             {
+                // A person may still want to take the last grade back.
+                if self.prompt.is_terminal() && !self.graded.is_empty() {
+                    let prompt = "limit reached · Enter ends, :u takes back the last grade> ";
+                    if let Reply::Command(Command::Undo) = self.read(prompt)? {
+                        self.undo_last(None)?;
+                        continue;
+                    }
+                }
                 self.say(&format!(
-                    "Stopped after {} cards (--limit).\n",
-                    self.summary.done
+                    "Stopped after {} card{} (--limit).\n",
+                    self.summary.done,
+                    if self.summary.done == 1 { "" } else { "s" }
                 ))?;
                 break;
             }
@@ -347,37 +356,7 @@ impl<'a> Session<'a> {
                 Ok(Step::Again)
             }
             Command::Undo => {
-                let Some(last) = self.graded.pop() else {
-                    self.say("nothing to undo yet\n")?;
-                    self.queue.push_front(entry.clone());
-                    return Ok(Step::Again);
-                };
-                self.store.undo_review(last.review_id)?;
-                // Drop the re-drill the undone grade queued; the card is asked again now.
-                if let Some(pos) = self
-                    .queue
-                    .iter()
-                    .rposition(|e| e.id == last.entry.id && e.redrill)
-                {
-                    self.queue.remove(pos);
-                }
-                self.summary.done = self.summary.done.saturating_sub(1);
-                if last.quality.is_pass() {
-                    self.summary.right = self.summary.right.saturating_sub(1);
-                } else {
-                    self.summary.wrong = self.summary.wrong.saturating_sub(1);
-                }
-                // The card on screen goes back too, unless it is the re-drill the undone grade
-                // queued: that card is asked again now, and asking it twice more would be wrong.
-                if !(entry.redrill && entry.id == last.entry.id) {
-                    self.queue.push_front(entry.clone());
-                }
-                self.queue.push_front(last.entry.clone());
-                self.last_story = None;
-                self.say(&format!(
-                    "undone: card #{} is back as it was\n",
-                    last.entry.id
-                ))?;
+                self.undo_last(Some(entry))?;
                 Ok(Step::Again)
             }
             Command::Edit => {
@@ -386,6 +365,43 @@ impl<'a> Session<'a> {
                 Ok(Step::Again)
             }
         }
+    }
+
+    /// Takes back the last grade of this session: its log row goes, the card's state is restored,
+    /// and the card is asked again next (then `current`, the card that was on screen, if any).
+    fn undo_last(&mut self, current: Option<&Entry>) -> anyhow::Result<()> {
+        let Some(last) = self.graded.pop() else {
+            if let Some(entry) = current {
+                self.queue.push_front(entry.clone());
+            }
+            return self.say("nothing to undo yet\n");
+        };
+        self.store.undo_review(last.review_id)?;
+        // Drop the re-drill the undone grade queued; the card is asked again now.
+        if let Some(pos) = self
+            .queue
+            .iter()
+            .rposition(|e| e.id == last.entry.id && e.redrill)
+        {
+            self.queue.remove(pos);
+        }
+        self.summary.done = self.summary.done.saturating_sub(1);
+        if last.quality.is_pass() {
+            self.summary.right = self.summary.right.saturating_sub(1);
+        } else {
+            self.summary.wrong = self.summary.wrong.saturating_sub(1);
+        }
+        // The card on screen goes back too, unless it is the re-drill the undone grade
+        // queued: that card is asked again now, and asking it twice more would be wrong.
+        if let Some(entry) = current.filter(|e| !(e.redrill && e.id == last.entry.id)) {
+            self.queue.push_front(entry.clone());
+        }
+        self.queue.push_front(last.entry.clone());
+        self.last_story = None;
+        self.say(&format!(
+            "undone: card #{} is back as it was\n",
+            last.entry.id
+        ))
     }
 
     /// Edits the card in `$EDITOR`; the session goes on whatever happens, and the card is shown again.
@@ -1013,6 +1029,44 @@ mod tests {
         let log = store.answers_on(today).unwrap();
         assert_eq!(log.len(), 1, "{text}");
         assert_eq!(log[0].quality.get(), 5);
+    }
+
+    #[test]
+    fn at_the_limit_a_person_can_still_take_the_last_grade_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+        let clock = Clock::parse("2027-01-04T09:30:00+08:00").unwrap();
+        let mut prompt = crate::prompt::ScriptPrompt::new(&["", "4", ":u", "", "2", ""]);
+        prompt.terminal = true;
+        let mut out: Vec<u8> = Vec::new();
+        let args = ReviewArgs {
+            kind: Some(CardKind::Recall),
+            limit: Some(1),
+            ..Default::default()
+        };
+        let settings = Settings::default();
+        let today = clock.study_day(settings.rollover_hour);
+        Session::new(
+            &mut store,
+            clock,
+            settings,
+            args,
+            &mut prompt,
+            &mut out,
+            7,
+            80,
+        )
+        .unwrap()
+        .run()
+        .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("undone: card #"), "{text}");
+        assert!(text.contains("Stopped after 1 card (--limit)"), "{text}");
+        let log = store.answers_on(today).unwrap();
+        assert_eq!(
+            log.iter().map(|a| a.quality.get()).collect::<Vec<_>>(),
+            vec![2]
+        );
     }
 
     #[test]
