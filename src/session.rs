@@ -956,18 +956,15 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_scripted_session_commits_each_grade_and_prints_a_summary() {
+    /// Runs a session on a fresh database at 2027-01-04 with scripted answers; returns the screen
+    /// and the day's review log.
+    fn scripted(lines: &[&str], terminal: bool, args: ReviewArgs) -> (String, Vec<TodayAnswer>) {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("t.db")).unwrap();
         let clock = Clock::parse("2027-01-04T09:30:00+08:00").unwrap();
-        let mut prompt = crate::prompt::ScriptPrompt::new(&["", "4", "", ":u", "", "2", ":q"]);
+        let mut prompt = crate::prompt::ScriptPrompt::new(lines);
+        prompt.terminal = terminal;
         let mut out: Vec<u8> = Vec::new();
-        let args = ReviewArgs {
-            deck: Some("stories".into()),
-            kind: Some(CardKind::Recall),
-            ..Default::default()
-        };
         let settings = Settings::default();
         let today = clock.study_day(settings.rollover_hour);
         Session::new(
@@ -983,86 +980,64 @@ mod tests {
         .unwrap()
         .run()
         .unwrap();
-        let text = String::from_utf8(out).unwrap();
+        (
+            String::from_utf8(out).unwrap(),
+            store.answers_on(today).unwrap(),
+        )
+    }
+
+    #[test]
+    fn a_scripted_session_commits_each_grade_and_prints_a_summary() {
+        let (text, log) = scripted(
+            &["", "4", "", ":u", "", "2", ":q"],
+            false,
+            ReviewArgs {
+                deck: Some("stories".into()),
+                kind: Some(CardKind::Recall),
+                ..Default::default()
+            },
+        );
         assert!(text.contains("undone: card #"), "{text}");
         assert!(
             text.contains("session: 1 card · 0 right · 1 wrong"),
             "{text}"
         );
-        let log = store.answers_on(today).unwrap();
         assert_eq!(log.len(), 1, "the undone grade is gone");
         assert_eq!(log[0].quality.get(), 2);
     }
 
     #[test]
     fn undo_at_a_redrill_of_the_undone_card_asks_it_once_more_not_twice() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("t.db")).unwrap();
-        let clock = Clock::parse("2027-01-04T09:30:00+08:00").unwrap();
         // One new card, graded 2 (it comes back as a re-drill); at the re-drill, undo; then 5.
-        let mut prompt = crate::prompt::ScriptPrompt::new(&["", "2", ":u", "", "5"]);
-        let mut out: Vec<u8> = Vec::new();
-        let args = ReviewArgs {
-            deck: Some("stories".into()),
-            kind: Some(CardKind::Recall),
-            new: Some(1),
-            ..Default::default()
-        };
-        let settings = Settings::default();
-        let today = clock.study_day(settings.rollover_hour);
-        Session::new(
-            &mut store,
-            clock,
-            settings,
-            args,
-            &mut prompt,
-            &mut out,
-            7,
-            80,
-        )
-        .unwrap()
-        .run()
-        .unwrap();
-        let text = String::from_utf8(out).unwrap();
+        let (text, log) = scripted(
+            &["", "2", ":u", "", "5"],
+            false,
+            ReviewArgs {
+                deck: Some("stories".into()),
+                kind: Some(CardKind::Recall),
+                new: Some(1),
+                ..Default::default()
+            },
+        );
         assert!(text.contains("All done for today."), "{text}");
         assert_eq!(text.matches("Tell the story:").count(), 3, "{text}");
-        let log = store.answers_on(today).unwrap();
         assert_eq!(log.len(), 1, "{text}");
         assert_eq!(log[0].quality.get(), 5);
     }
 
     #[test]
     fn at_the_limit_a_person_can_still_take_the_last_grade_back() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("t.db")).unwrap();
-        let clock = Clock::parse("2027-01-04T09:30:00+08:00").unwrap();
-        let mut prompt = crate::prompt::ScriptPrompt::new(&["", "4", ":u", "", "2", ""]);
-        prompt.terminal = true;
-        let mut out: Vec<u8> = Vec::new();
-        let args = ReviewArgs {
-            kind: Some(CardKind::Recall),
-            limit: Some(1),
-            ..Default::default()
-        };
-        let settings = Settings::default();
-        let today = clock.study_day(settings.rollover_hour);
-        Session::new(
-            &mut store,
-            clock,
-            settings,
-            args,
-            &mut prompt,
-            &mut out,
-            7,
-            80,
-        )
-        .unwrap()
-        .run()
-        .unwrap();
-        let text = String::from_utf8(out).unwrap();
+        let (text, log) = scripted(
+            &["", "4", ":u", "", "2", ""],
+            true,
+            ReviewArgs {
+                kind: Some(CardKind::Recall),
+                limit: Some(1),
+                ..Default::default()
+            },
+        );
         assert!(text.contains("undone: card #"), "{text}");
         assert!(text.contains("Stopped after 1 card (--limit)"), "{text}");
-        let log = store.answers_on(today).unwrap();
         assert_eq!(
             log.iter().map(|a| a.quality.get()).collect::<Vec<_>>(),
             vec![2]
