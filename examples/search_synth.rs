@@ -95,7 +95,7 @@ fn main() -> anyhow::Result<()> {
                 cards: cards(n),
                 filled: vec![],
             };
-            store.import_deck(&deck)?;
+            store.import_deck(&deck, storydrill::store::Retire::Allow)?;
         }
         "anki" => {
             let rows: Vec<Row> = cards(n)

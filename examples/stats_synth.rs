@@ -233,7 +233,10 @@ fn main() -> anyhow::Result<()> {
     let mut index = 0;
     while left > 0 {
         let n = left.clamp(STORIES_PER_DECK + 1, CARDS_PER_DECK);
-        store.import_deck(&synthetic_deck(&mut rng, index, n))?;
+        store.import_deck(
+            &synthetic_deck(&mut rng, index, n),
+            storydrill::store::Retire::Allow,
+        )?;
         left = left.saturating_sub(n);
         index += 1;
     }

@@ -367,7 +367,7 @@ fn main() -> anyhow::Result<()> {
         let size = DECK_SIZE.min(o.cards - cards);
         let name = format!("synth-{deck_index}");
         let deck = synth_deck(&name, &format!("d{deck_index}"), size, &mut rng);
-        store.import_deck(&deck)?;
+        store.import_deck(&deck, storydrill::store::Retire::Allow)?;
         let ids: Vec<_> = store
             .cards(&CardFilter {
                 deck: Some(name.clone()),

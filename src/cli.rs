@@ -62,11 +62,20 @@ pub enum Command {
         json: bool,
     },
     /// Add or update decks from a deck file (TOML) or a card file (Anki plain text, CSV), by stable keys
+    ///
+    /// An import adds and updates entries by key; the earlier text of an updated entry is kept (see
+    /// `storydrill revisions`). A deck file that no longer has some of a deck's cards retires them
+    /// only with --replace (or a yes at the terminal); filled answers are never deleted by a file
+    /// without [[filled]] entries.
     Import {
         file: PathBuf,
         /// Check the file and show what would change, without changing anything
         #[arg(long)]
         dry_run: bool,
+        /// Let a deck file retire the deck's cards it no longer has (history kept) and delete filled
+        /// answers its [[filled]] entries no longer have
+        #[arg(long)]
+        replace: bool,
         #[arg(long)]
         json: bool,
         /// The file's format [default: detected from its content]
@@ -96,6 +105,15 @@ pub enum Command {
     Edit {
         /// Card id, card key, or story key
         card: String,
+    },
+    /// Earlier texts of a card, a story or a filled template (kept whenever an import, an edit or
+    /// `fill` replaced them), newest first
+    Revisions {
+        /// Card id, card key, or story key; or `DECK:TEMPLATE` for filled answers
+        card: String,
+        /// Print them as JSON, every text in full
+        #[arg(long)]
+        json: bool,
     },
     /// Hide cards from reviews until unsuspended
     Suspend {

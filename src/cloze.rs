@@ -10,32 +10,37 @@ pub struct Blank {
     pub span: std::ops::Range<usize>,
 }
 
-/// Every blank of a text, in order.
+/// Every blank of a text, in order. Linear in the text: each `{{c` either starts a blank (a
+/// number and `::` right after it) or is passed over at once, and a blank's `}}` is searched for
+/// only from where that blank starts, so no part of the text is read twice (a shared deck with
+/// 300 KB of `{{c` once took 41 s here).
 pub fn blanks(text: &str) -> Vec<Blank> {
     let mut found = Vec::new();
     let mut from = 0;
     while let Some(open) = text[from..].find("{{c").map(|i| i + from) {
-        let Some(close) = text[open..].find("}}").map(|i| i + open) else {
+        let after = open + 3;
+        let digits = text[after..].bytes().take_while(u8::is_ascii_digit).count();
+        let number = text[after..after + digits].parse::<u32>().ok();
+        let body = after + digits + 2;
+        let Some(number) = number.filter(|_| text[after + digits..].starts_with("::")) else {
+            from = after;
+            continue;
+        };
+        let Some(close) = text[body..].find("}}").map(|i| i + body) else {
             break;
         };
-        let inner = &text[open + 3..close];
-        if let Some((digits, rest)) = inner.split_once("::") {
-            if let Ok(number) = digits.parse::<u32>() {
-                let (answer, hint) = match rest.split_once("::") {
-                    Some((a, h)) => (a, Some(h.to_string())),
-                    None => (rest, None),
-                };
-                found.push(Blank {
-                    number,
-                    answer: answer.to_string(),
-                    hint,
-                    span: open..close + 2,
-                });
-                from = close + 2;
-                continue;
-            }
-        }
-        from = open + 3;
+        let rest = &text[body..close];
+        let (answer, hint) = match rest.split_once("::") {
+            Some((a, h)) => (a, Some(h.to_string())),
+            None => (rest, None),
+        };
+        found.push(Blank {
+            number,
+            answer: answer.to_string(),
+            hint,
+            span: open..close + 2,
+        });
+        from = close + 2;
     }
     found
 }
@@ -140,6 +145,17 @@ mod tests {
         assert!(check("no blank").is_err());
         assert!(check("{{c1::}}").is_err());
         assert!(check("{{c1::ok}}").is_ok());
+    }
+
+    #[test]
+    fn blanks_are_found_in_linear_time() {
+        // 1 MB of openings with a close at the end: quadratic work would take minutes here.
+        let text = format!("{}}}}}", "{{c".repeat(350_000));
+        assert!(blanks(&text).is_empty());
+        let text = format!("{}{{{{c2::x}}}}", "{{c1:".repeat(200_000));
+        assert_eq!(blanks(&text).len(), 1);
+        let long_answer = format!("{{{{c1::{}}}}}", "答".repeat(300_000));
+        assert_eq!(blanks(&long_answer)[0].answer.chars().count(), 300_000);
     }
 
     #[test]

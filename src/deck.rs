@@ -89,6 +89,21 @@ impl Story {
     }
 }
 
+/// The highest story number: numbers are what people type to answer "which story fits", and a
+/// bound keeps "the next free number" from ever overflowing.
+pub const MAX_STORY_NUMBER: u32 = 99_999;
+pub const STORY_NUMBERS: std::ops::RangeInclusive<u32> = 1..=MAX_STORY_NUMBER;
+
+/// The number a new story gets: one above the highest in use, or the lowest free one once the
+/// highest is taken. None when every number is taken.
+pub fn next_story_number(taken: &std::collections::BTreeSet<u32>) -> Option<u32> {
+    match taken.last() {
+        None => Some(1),
+        Some(&last) if last < MAX_STORY_NUMBER => Some(last + 1),
+        Some(_) => (1..=MAX_STORY_NUMBER).find(|n| !taken.contains(n)),
+    }
+}
+
 pub fn recall_key(story_key: &str) -> String {
     format!("{story_key}.recall")
 }
@@ -132,6 +147,9 @@ pub struct Filled {
 pub fn filled_key(deck: &str, template: &str) -> String {
     format!("{deck}.fill.{template}")
 }
+
+/// Longest message a deck error gives after its file:line:column.
+const MESSAGE_CHARS: usize = 300;
 
 /// A deck file that cannot be used, with where the problem is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -250,7 +268,8 @@ pub fn parse(
             file: file.to_string(),
             line,
             column,
-            message,
+            // Messages quote the file (a key, a value the TOML reader did not expect): a bounded part.
+            message: crate::text::clip(&message, MESSAGE_CHARS),
         }
     };
     let raw: RawDeck = toml::from_str(source).map_err(|e| {
@@ -297,11 +316,14 @@ pub fn parse(
             Some(n) => {
                 let value = u32::try_from(*n.get_ref())
                     .ok()
-                    .filter(|v| *v >= 1)
+                    .filter(|v| STORY_NUMBERS.contains(v))
                     .ok_or_else(|| {
                         at(
                             n.span().start,
-                            format!("story number must be 1 or more, got {}", n.get_ref()),
+                            format!(
+                                "story number must be 1 to {MAX_STORY_NUMBER}, got {}",
+                                n.get_ref()
+                            ),
                         )
                     })?;
                 if !numbers.insert(value) {
@@ -511,8 +533,11 @@ pub fn validate(deck: &Deck, known_story: &dyn Fn(&str) -> bool) -> Result<(), S
         claim(&s.key, "story")?;
         claim(&s.recall_key(), "recall card")?;
         if let Some(n) = s.number {
-            if n == 0 || !numbers.insert(n) {
-                return Err(format!("story {:?}: bad or duplicate number {n}", s.key));
+            if !STORY_NUMBERS.contains(&n) || !numbers.insert(n) {
+                return Err(format!(
+                    "story {:?}: bad or duplicate number {n} (numbers are 1 to {MAX_STORY_NUMBER}, one per story)",
+                    s.key
+                ));
             }
         }
         for (what, value) in [
@@ -729,7 +754,7 @@ pub fn toml_string(value: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c if crate::text::is_hidden_control(c) => out.push_str(&format!("\\u{:04X}", c as u32)),
             c => out.push(c),
         }
     }

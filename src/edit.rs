@@ -49,7 +49,7 @@ impl Editor for EnvEditor {
     }
 
     fn reopen(&self, problem: &str) -> anyhow::Result<bool> {
-        eprintln!("storydrill: {problem}");
+        eprintln!("storydrill: {}", crate::text::escape_controls(problem));
         if !std::io::stdin().is_terminal() {
             return Ok(false);
         }
@@ -243,9 +243,7 @@ pub fn edit_card(
     let original = format!("{HEADER}{}", deck::to_toml(&entry.extract(&deck)));
     let dir = TempDir::new()?;
     let name = format!("{}.toml", card.key.replace(['/', ':'], "_"));
-    let path = dir.0.join(&name);
-    std::fs::write(&path, &original)
-        .with_context(|| format!("could not write {}", path.display()))?;
+    let path = dir.write(&name, &original)?;
     loop {
         editor.open(&path)?;
         let bytes =
@@ -280,7 +278,8 @@ fn save(store: &mut Store, entry: &Entry, name: &str, text: &str) -> anyhow::Res
     Ok(())
 }
 
-/// A private folder for the file being edited, removed afterwards.
+/// A private folder for the file being edited (only its owner may enter it: the file holds the
+/// user's own stories), removed afterwards.
 struct TempDir(PathBuf);
 
 impl TempDir {
@@ -288,11 +287,43 @@ impl TempDir {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos());
-        let path =
-            std::env::temp_dir().join(format!("storydrill-edit-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&path)
-            .with_context(|| format!("could not create {}", path.display()))?;
-        Ok(TempDir(path))
+        let mut builder = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        let mut last = None;
+        for attempt in 0..100u32 {
+            let path = std::env::temp_dir().join(format!(
+                "storydrill-edit-{}-{nanos}-{attempt}",
+                std::process::id()
+            ));
+            match builder.create(&path) {
+                Ok(()) => return Ok(TempDir(path)),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(path),
+                Err(e) => {
+                    return Err(e).with_context(|| format!("could not create {}", path.display()))
+                }
+            }
+        }
+        bail!(
+            "could not create a private folder for editing (last tried {})",
+            last.map(|p| p.display().to_string()).unwrap_or_default()
+        )
+    }
+
+    /// Writes a new file in the folder that only its owner may read.
+    fn write(&self, name: &str, text: &str) -> anyhow::Result<PathBuf> {
+        use std::io::Write;
+        let path = self.0.join(name);
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options
+            .open(&path)
+            .with_context(|| format!("could not write {}", path.display()))?;
+        file.write_all(text.as_bytes())
+            .with_context(|| format!("could not write {}", path.display()))?;
+        Ok(path)
     }
 }
 
@@ -305,9 +336,7 @@ impl Drop for TempDir {
 /// Writes `initial` to a temporary file, lets the user edit it, and returns what they saved.
 pub fn edit_text(editor: &dyn Editor, file_name: &str, initial: &str) -> anyhow::Result<String> {
     let dir = TempDir::new()?;
-    let path = dir.0.join(file_name);
-    std::fs::write(&path, initial)
-        .with_context(|| format!("could not write {}", path.display()))?;
+    let path = dir.write(file_name, initial)?;
     editor.open(&path)?;
     let bytes =
         std::fs::read(&path).with_context(|| format!("could not read {}", path.display()))?;
@@ -344,6 +373,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("t.db")).unwrap();
         (dir, store)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_file_being_edited_is_private_to_its_owner() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = TempDir::new().unwrap();
+        let path = dir.write("x.toml", "text").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dir.0), 0o700);
+        assert_eq!(mode(&path), 0o600);
+        let folder = dir.0.clone();
+        drop(dir);
+        assert!(!folder.exists());
     }
 
     #[test]

@@ -37,6 +37,9 @@ pub struct Row {
     pub answers: Vec<String>,
 }
 
+/// Longest reason a row error gives: it may quote the file.
+const MESSAGE_CHARS: usize = 300;
+
 /// A row that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{file}:{line}: {reason}")]
@@ -86,7 +89,8 @@ pub fn detect(text: &str) -> Format {
     Format::Anki
 }
 
-/// Text → Anki HTML: `<>&` escaped, newlines as `<br>`.
+/// Text → Anki HTML: `<>&` escaped, newlines as `<br>`, hidden controls (ESC, C1, bidi) as numeric
+/// entities, so the file never carries a raw escape sequence and still reads back exactly.
 pub fn html_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
@@ -96,6 +100,8 @@ pub fn html_escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '\n' => out.push_str("<br>"),
             '\r' => {}
+            '\t' => out.push('\t'),
+            c if crate::text::is_hidden_control(c) => out.push_str(&format!("&#x{:x};", c as u32)),
             c => out.push(c),
         }
     }
@@ -304,7 +310,7 @@ pub fn parse_anki(file: &str, text: &str, default_deck: &str) -> Result<Vec<Row>
     let err = |line: usize, reason: String| RowError {
         file: file.to_string(),
         line,
-        reason,
+        reason: crate::text::clip(&reason, MESSAGE_CHARS),
     };
     let mut separator = b'\t';
     let mut html = false;
@@ -365,11 +371,18 @@ pub fn parse_anki(file: &str, text: &str, default_deck: &str) -> Result<Vec<Row>
         .as_deref()
         .map(deck_name)
         .unwrap_or_else(|| default_deck.to_string());
+    let body = &text[body_start..];
+    if let Some(line) = unterminated_quote(body, separator) {
+        return Err(err(
+            line + header_lines,
+            "a quoted field starts here and never ends (a \" is missing)".into(),
+        ));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(separator)
         .has_headers(false)
         .flexible(true)
-        .from_reader(&text.as_bytes()[body_start..]);
+        .from_reader(body.as_bytes());
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
@@ -422,6 +435,50 @@ pub fn parse_anki(file: &str, text: &str, default_deck: &str) -> Result<Vec<Row>
     }
     check_unique(file, &rows)?;
     Ok(rows)
+}
+
+/// The line where a quoted field that never ends begins (the csv reader would take the rest of
+/// the file as that one field). Quotes count as the reader counts them: a field that starts with
+/// `"` is quoted, `""` inside it is a quote, and a `"` elsewhere is text.
+fn unterminated_quote(text: &str, separator: u8) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut line = 1;
+    let mut at_field_start = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if at_field_start && b == b'"' {
+            let start = line;
+            i += 1;
+            loop {
+                match bytes.get(i) {
+                    None => return Some(start),
+                    Some(b'"') if bytes.get(i + 1) == Some(&b'"') => i += 2,
+                    Some(b'"') => {
+                        i += 1;
+                        break;
+                    }
+                    Some(b'\n') => {
+                        line += 1;
+                        i += 1;
+                    }
+                    Some(_) => i += 1,
+                }
+            }
+            at_field_start = false;
+            continue;
+        }
+        match b {
+            b'\n' => {
+                line += 1;
+                at_field_start = true;
+            }
+            b if b == separator => at_field_start = true,
+            _ => at_field_start = false,
+        }
+        i += 1;
+    }
+    None
 }
 
 struct RowParts {
@@ -516,8 +573,14 @@ pub fn parse_csv(file: &str, text: &str, default_deck: &str) -> Result<Vec<Row>,
     let err = |line: usize, reason: String| RowError {
         file: file.to_string(),
         line,
-        reason,
+        reason: crate::text::clip(&reason, MESSAGE_CHARS),
     };
+    if let Some(line) = unterminated_quote(text, b',') {
+        return Err(err(
+            line,
+            "a quoted field starts here and never ends (a \" is missing)".into(),
+        ));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -916,6 +979,19 @@ mod tests {
         assert!(e.to_string().starts_with("d.csv:2: kind must be"), "{e}");
         let e = parse_csv("d.csv", "question,answer\nx,y\n", "d").unwrap_err();
         assert!(e.to_string().contains("no `front` column"), "{e}");
+    }
+
+    #[test]
+    fn an_unterminated_quote_is_an_error_at_the_line_it_starts() {
+        let text = "front,back\na,b\n\"never,ends\nc,d\ne,f\n";
+        let e = parse_csv("d.csv", text, "d").unwrap_err();
+        assert_eq!((e.line, e.file.as_str()), (3, "d.csv"), "{e}");
+        assert!(e.reason.contains("never ends"), "{e}");
+        // Quotes inside a field, and doubled quotes, are not openings.
+        assert!(parse_csv("d.csv", "front,back\nsa\"id,\"x \"\"y\"\"\"\n", "d").is_ok());
+        let anki = "#separator:tab\n#html:false\nok\tfine\n\"open\tfield\nmore\n";
+        let e = parse_anki("d.txt", anki, "d").unwrap_err();
+        assert_eq!(e.line, 4, "{e}");
     }
 
     #[test]

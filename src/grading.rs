@@ -30,23 +30,30 @@ pub enum Resolution {
 /// Resolves an answer: a story number ("8", or "8 用 Redis…" as Tab completion leaves it), a key,
 /// or fragments of a title or alias, Chinese or Latin ("排行榜", "redis zset"), every word matching.
 pub fn resolve(answer: &str, catalog: &[CatalogEntry]) -> Resolution {
-    let answer = answer.trim();
+    let mut answer = answer.trim();
     if answer.is_empty() {
         return Resolution::DontKnow;
     }
-    let leading: String = answer.chars().take_while(|c| c.is_ascii_digit()).collect();
-    if !leading.is_empty() {
-        let rest = &answer[leading.len()..];
-        if rest.is_empty() || rest.starts_with(' ') {
-            return match leading
-                .parse::<u32>()
-                .ok()
-                .and_then(|n| catalog.iter().find(|e| e.number == n))
-            {
-                Some(e) => Resolution::Story(e.key.clone()),
-                None if rest.is_empty() => Resolution::Unknown,
-                None => resolve(rest, catalog),
-            };
+    // Leading numbers no story has are passed over ("0 0 0 …" once recursed once per number).
+    loop {
+        let digits = answer.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            break;
+        }
+        let rest = &answer[digits..];
+        if !(rest.is_empty() || rest.starts_with(' ')) {
+            break;
+        }
+        if let Some(e) = answer[..digits]
+            .parse::<u32>()
+            .ok()
+            .and_then(|n| catalog.iter().find(|e| e.number == n))
+        {
+            return Resolution::Story(e.key.clone());
+        }
+        answer = rest.trim_start();
+        if answer.is_empty() {
+            return Resolution::Unknown;
         }
     }
     let whole = fold(answer);
@@ -229,6 +236,15 @@ mod tests {
             story("redis-leaderboard")
         );
         assert_eq!(resolve("99", &catalog()), Resolution::Unknown);
+        assert_eq!(resolve("99 排行榜", &catalog()), story("redis-leaderboard"));
+    }
+
+    #[test]
+    fn many_leading_numbers_do_not_overflow_the_stack() {
+        let answer = "0 ".repeat(40_000);
+        assert_eq!(resolve(&answer, &catalog()), Resolution::Unknown);
+        let answer = format!("{}排行榜", "0 ".repeat(40_000));
+        assert_eq!(resolve(&answer, &catalog()), story("redis-leaderboard"));
     }
 
     #[test]

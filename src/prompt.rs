@@ -165,10 +165,41 @@ pub struct LinePrompt {
     pub input: Box<dyn BufRead>,
 }
 
+/// Most bytes of one piped line that are kept: enough for any answer the session takes (see
+/// `MAX_ANSWER_CHARS`: 10,000 characters are at most 40,000 bytes), so a line longer than this is
+/// refused there, and reading it costs no more memory than this.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+
+/// Most characters an answer at a prompt may have.
+pub const MAX_ANSWER_CHARS: usize = 10_000;
+
+/// Reads one line, keeping at most `MAX_LINE_BYTES` of it; the rest of a longer line is read and
+/// dropped. Returns the bytes read in all (0 at the end of the input).
+fn read_bounded_line(input: &mut dyn BufRead, bytes: &mut Vec<u8>) -> std::io::Result<usize> {
+    let mut total = 0;
+    loop {
+        let chunk = input.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(total);
+        }
+        let (taken, done) = match chunk.iter().position(|b| *b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        let room = MAX_LINE_BYTES.saturating_sub(bytes.len());
+        bytes.extend_from_slice(&chunk[..taken.min(room)]);
+        input.consume(taken);
+        total += taken;
+        if done {
+            return Ok(total);
+        }
+    }
+}
+
 impl Prompt for LinePrompt {
     fn read(&mut self, prompt: &str) -> anyhow::Result<Input> {
         let mut bytes = Vec::new();
-        let read = self.input.read_until(b'\n', &mut bytes)?;
+        let read = read_bounded_line(self.input.as_mut(), &mut bytes)?;
         if read == 0 {
             return Ok(Input::Eof);
         }
@@ -176,7 +207,8 @@ impl Prompt for LinePrompt {
             .trim_end_matches(['\n', '\r'])
             .to_string();
         let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "{prompt}{line}");
+        // The echo is for a transcript; what was piped in must not drive the terminal either.
+        let _ = writeln!(out, "{prompt}{}", crate::text::sanitize(&line));
         Ok(Input::Line(line))
     }
 
@@ -231,6 +263,19 @@ mod tests {
             vec!["18 使用消息队列做业务解耦".to_string()]
         );
         assert!(c.matches("kafka").is_empty());
+    }
+
+    #[test]
+    fn a_very_long_piped_line_is_kept_only_in_part() {
+        let text = format!("{}\nnext\n", "x".repeat(MAX_LINE_BYTES * 3));
+        let mut p = LinePrompt {
+            input: Box::new(std::io::Cursor::new(text)),
+        };
+        match p.read("").unwrap() {
+            Input::Line(l) => assert_eq!(l.len(), MAX_LINE_BYTES),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(p.read("").unwrap(), Input::Line("next".into()));
     }
 
     #[test]

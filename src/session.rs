@@ -16,7 +16,7 @@ use crate::edit::EditOutcome;
 use crate::grading::{self, CatalogEntry, Resolution};
 use crate::model::{Card, CardKind};
 use crate::paint;
-use crate::prompt::{self, Input, Prompt};
+use crate::prompt::{self, Input, Prompt, MAX_ANSWER_CHARS};
 use crate::queue::{self, DoneToday, Entry, Limits, Rng};
 use crate::settings::Settings;
 use crate::sm2::{self, ReviewKind};
@@ -436,6 +436,12 @@ impl<'a> Session<'a> {
                             self.say(&format!("unknown command {t}; :h lists them\n"))?;
                             continue;
                         }
+                        _ if line.chars().count() > MAX_ANSWER_CHARS => {
+                            self.say(&format!(
+                                "that answer is longer than {MAX_ANSWER_CHARS} characters; it was not taken, try a shorter one\n"
+                            ))?;
+                            continue;
+                        }
                         _ => return Ok(Reply::Text(line)),
                     };
                     return Ok(Reply::Command(command));
@@ -590,12 +596,21 @@ impl<'a> Session<'a> {
         ))?;
         let shown = Instant::now();
         let mut lines: Vec<String> = Vec::new();
+        let mut told = 0;
         loop {
             let prompt = if lines.is_empty() { "tell> " } else { "   .. " };
             match self.read(prompt)? {
                 Reply::Command(c) => return Ok(Err(c)),
                 Reply::Text(t) if t.trim().is_empty() => break,
-                Reply::Text(t) => lines.push(t),
+                Reply::Text(t) if told + t.chars().count() > MAX_ANSWER_CHARS => {
+                    self.say(&format!(
+                        "a telling is at most {MAX_ANSWER_CHARS} characters; that line was not taken (an empty line ends the telling)\n"
+                    ))?;
+                }
+                Reply::Text(t) => {
+                    told += t.chars().count();
+                    lines.push(t);
+                }
             }
         }
         let ms = elapsed_ms(shown);
@@ -772,25 +787,37 @@ impl<'a> Session<'a> {
         answered: Answered,
         quality: Quality,
     ) -> anyhow::Result<()> {
-        let (kind, after) = sm2::review(&card.state, quality, self.today, self.args.cram);
         let at = self
             .clock
             .later_ms(self.started.elapsed().as_millis() as i64)
             .now()
             .with_timezone(&Utc);
-        let review_id = self.store.record_review(&NewReview {
-            card_id: card.id,
-            at,
-            day: self.today,
-            quality,
-            kind,
-            answer: answered.answer,
-            answered_story: answered.answered_story,
-            correct: answered.correct,
-            ms: answered.ms,
-            before: card.state,
-            after,
+        let (today, cram) = (self.today, self.args.cram);
+        // The state is read again in the transaction that logs the answer: another storydrill may
+        // have graded this card while it was on screen. The answer then counts from that state.
+        let (review_id, review) = self.store.review_card(card.id, |before| {
+            let (kind, after) = sm2::review(before, quality, today, cram);
+            NewReview {
+                card_id: card.id,
+                at,
+                day: today,
+                quality,
+                kind,
+                answer: answered.answer,
+                answered_story: answered.answered_story,
+                correct: answered.correct,
+                ms: answered.ms,
+                before: *before,
+                after,
+            }
         })?;
+        if review.before != card.state {
+            self.say(&format!(
+                "card #{} was graded by another storydrill while it was on screen; your grade counts from that state\n",
+                card.id
+            ))?;
+        }
+        let (kind, after) = (review.kind, review.after);
         self.graded.push(Graded {
             review_id,
             entry: entry.clone(),

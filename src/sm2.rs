@@ -83,7 +83,11 @@ pub fn easiness_delta(q: Quality) -> i32 {
     10 - d * (8 + 2 * d)
 }
 
-/// The interval a scheduled review with grade `q` gives, in days.
+/// The longest interval: 100 years. SM-2 sets no bound, and fifteen perfect grades in a row would
+/// otherwise schedule a card past the year 9999; a card that far out is, for any reader, learnt.
+pub const MAX_INTERVAL_DAYS: u32 = 36_500;
+
+/// The interval a scheduled review with grade `q` gives, in days (at most `MAX_INTERVAL_DAYS`).
 pub fn next_interval(state: &CardState, q: Quality) -> u32 {
     if !q.is_pass() {
         return 1;
@@ -95,14 +99,16 @@ pub fn next_interval(state: &CardState, q: Quality) -> u32 {
             // ⌈I × EF⌉ with EF in hundredths; u64 so no interval can overflow.
             let product = u64::from(state.interval_days) * u64::from(state.easiness.hundredths());
             let days = product.div_ceil(100);
-            u32::try_from(days).unwrap_or(u32::MAX)
+            u32::try_from(days).map_or(MAX_INTERVAL_DAYS, |d| d.min(MAX_INTERVAL_DAYS))
         }
     }
 }
 
-/// Whether a grade at `today` is the scheduled review or a same-day re-drill.
+/// Whether a grade at `today` is the scheduled review or a same-day re-drill. A study day earlier
+/// than the last scheduled review's (the clock or time zone moved back) is a re-drill too: one day
+/// never gets two scheduled reviews, and the log's scheduled days never go back.
 pub fn kind_of_review(state: &CardState, today: StudyDay) -> ReviewKind {
-    if state.last_review == Some(today) {
+    if state.last_review.is_some_and(|last| last >= today) {
         ReviewKind::Redrill
     } else {
         ReviewKind::Scheduled
@@ -312,6 +318,39 @@ mod tests {
             false,
         );
         assert_eq!(next_day.0, ReviewKind::Scheduled);
+    }
+
+    #[test]
+    fn intervals_stop_at_a_hundred_years_and_due_days_stay_four_digit_years() {
+        let mut state = CardState::NEW;
+        let mut today = day0();
+        for _ in 0..40 {
+            state = schedule(&state, Quality::new(5).unwrap(), today);
+            assert!(state.interval_days <= MAX_INTERVAL_DAYS);
+            today = state.due.unwrap();
+        }
+        assert_eq!(state.interval_days, MAX_INTERVAL_DAYS);
+        let due = state.due.unwrap().to_string();
+        assert_eq!(due.len(), 10, "{due}");
+        assert!(due.as_str() <= "9999-12-31", "{due}");
+    }
+
+    #[test]
+    fn an_earlier_study_day_than_the_last_review_is_a_redrill() {
+        let first = schedule(
+            &CardState::NEW,
+            Quality::new(4).unwrap(),
+            day0().plus_days(1),
+        );
+        assert_eq!(kind_of_review(&first, day0()), ReviewKind::Redrill);
+        assert_eq!(
+            kind_of_review(&first, day0().plus_days(1)),
+            ReviewKind::Redrill
+        );
+        assert_eq!(
+            kind_of_review(&first, day0().plus_days(2)),
+            ReviewKind::Scheduled
+        );
     }
 
     #[test]

@@ -14,10 +14,97 @@ pub fn sanitize(text: &str) -> String {
             '\n' => out.push('\n'),
             '\t' => out.push_str("    "),
             '\r' => {}
-            c if c.is_control() => {}
-            // Bidi overrides can make text read differently from what it is.
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {}
+            c if is_hidden_control(c) => {}
             c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Characters that must never reach a terminal as they are: C0 and C1 controls (ESC, BEL, CSI…),
+/// DEL, and bidi controls, which can make text read differently from what it is.
+pub fn is_hidden_control(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+}
+
+/// A text file as every reader here wants it: no byte-order mark, and a lone CR (old Mac line
+/// ends) read as a line end; CRLF stays as it is.
+pub fn normalize_file_text(text: String) -> String {
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() != Some(&'\n') {
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Longest piece of untrusted text an error message quotes.
+pub const QUOTE_CHARS: usize = 200;
+
+/// `text` quoted for a message: Rust string escaping (controls visible), at most `QUOTE_CHARS`
+/// characters of it.
+pub fn quote(text: &str) -> String {
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(QUOTE_CHARS).collect();
+    let quoted = escape_controls(&format!("{head:?}"));
+    if chars.next().is_some() {
+        format!("{quoted}…")
+    } else {
+        quoted
+    }
+}
+
+/// At most `max` characters of `text`, with "…" when it was longer.
+pub fn clip(text: &str, max: usize) -> String {
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(max).collect();
+    if chars.next().is_some() {
+        format!("{head}…")
+    } else {
+        head
+    }
+}
+
+/// Shows hidden controls as `\u{1b}` (newlines and tabs stay): for messages, which may quote
+/// untrusted text and must still say what is there.
+pub fn escape_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            c if is_hidden_control(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// JSON text with the hidden controls serde_json leaves as they are (C1, DEL, bidi controls)
+/// escaped as `\uXXXX`. They can only occur inside JSON strings, where the escape means the same.
+pub fn escape_json(json: String) -> String {
+    // C0 controls are escaped by serde_json already; outside strings only its own newlines occur.
+    let raw = |c: char| c >= '\u{7f}' && is_hidden_control(c);
+    if !json.chars().any(raw) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if raw(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
         }
     }
     out
@@ -156,6 +243,44 @@ mod tests {
         );
         assert_eq!(sanitize("x\u{1b}]8;;http://x\u{1b}\\link"), "xlink");
         assert_eq!(sanitize("正常的中文"), "正常的中文");
+    }
+
+    #[test]
+    fn c1_controls_and_bidi_marks_are_hidden_controls() {
+        assert_eq!(sanitize("a\u{9b}2Jb\u{85}c\u{200f}d\u{7f}"), "abcd");
+        assert_eq!(
+            escape_controls("x\u{1b}]0;t\u{7}\n"),
+            "x\\u{1b}]0;t\\u{7}\n"
+        );
+        let json = escape_json(serde_json::to_string_pretty(&["a\u{9b}b\u{202e}c\u{1b}"]).unwrap());
+        assert_eq!(json, "[\n  \"a\\u009bb\\u202ec\\u001b\"\n]");
+        let back: Vec<String> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, ["a\u{9b}b\u{202e}c\u{1b}"]);
+    }
+
+    #[test]
+    fn file_text_loses_its_bom_and_lone_carriage_returns() {
+        assert_eq!(
+            normalize_file_text("\u{feff}[deck]\rname".into()),
+            "[deck]\nname"
+        );
+        assert_eq!(normalize_file_text("a\r\nb\rc".into()), "a\r\nb\nc");
+        assert_eq!(normalize_file_text("plain".into()), "plain");
+    }
+
+    #[test]
+    fn quotes_are_clipped_and_escaped() {
+        let long = "键".repeat(5000);
+        let q = quote(&long);
+        assert!(
+            q.chars().count() <= QUOTE_CHARS + 3,
+            "{}",
+            q.chars().count()
+        );
+        assert!(q.ends_with('…'));
+        assert_eq!(quote("a\u{1b}b"), "\"a\\u{1b}b\"");
+        assert_eq!(clip("abcdef", 3), "abc…");
+        assert_eq!(clip("abc", 3), "abc");
     }
 
     #[test]

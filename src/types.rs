@@ -19,12 +19,18 @@ impl StudyDay {
         StudyDay(shifted.date())
     }
 
+    /// The last study day: due days are stored as `YYYY-MM-DD` text and compared as text, which
+    /// only orders them right while the year has four digits.
+    pub const LAST: StudyDay = match NaiveDate::from_ymd_opt(9999, 12, 31) {
+        Some(d) => StudyDay(d),
+        None => panic!("9999-12-31 is a date"),
+    };
+
+    /// `days` later, at most `StudyDay::LAST`.
     pub fn plus_days(self, days: u32) -> StudyDay {
-        StudyDay(
-            self.0
-                .checked_add_days(chrono::Days::new(u64::from(days)))
-                .unwrap_or(NaiveDate::MAX),
-        )
+        self.0
+            .checked_add_days(chrono::Days::new(u64::from(days)))
+            .map_or(StudyDay::LAST, |d| StudyDay(d).min(StudyDay::LAST))
     }
 
     pub fn minus_days(self, days: u32) -> StudyDay {

@@ -93,7 +93,8 @@ fn a_user_deck_round_trips_byte_identically_and_names_builtin_stories() {
     let report = env.json(&["import", "mine.toml", "--json"]);
     assert_eq!(
         report,
-        serde_json::json!({"deck": "mine", "added": 5, "updated": 0, "unchanged": 0, "retired": 0})
+        serde_json::json!({"deck": "mine", "added": 5, "updated": 0, "unchanged": 0, "retired": 0,
+                           "retired_keys": [], "filled_deleted": []})
     );
     let first = env.ok(&["export", "mine"]);
     env.write("mine-exported.toml", &first);
@@ -156,8 +157,8 @@ fn importing_a_changed_file_updates_texts_retires_missing_cards_and_keeps_histor
         + "\n[[card]]\nkey = \"tip.2\"\nfront = \"new\"\nback = \"card\"\n";
     env.write("mine.toml", &changed);
     let preview = env.json(&["import", "mine.toml", "--dry-run", "--json"]);
-    let expected =
-        serde_json::json!({"deck": "mine", "added": 1, "updated": 3, "unchanged": 1, "retired": 1});
+    let expected = serde_json::json!({"deck": "mine", "added": 1, "updated": 3, "unchanged": 1, "retired": 1,
+                                      "retired_keys": ["cache-bug.q2"], "filled_deleted": []});
     // updated: q1 (text) and the cloze and tip.1 (positions moved up).
     assert_eq!(preview, expected);
     assert_eq!(
@@ -167,7 +168,11 @@ fn importing_a_changed_file_updates_texts_retires_missing_cards_and_keeps_histor
     );
     assert_eq!(list(&env, &["--deck", "mine"]).len(), 5);
 
-    assert_eq!(env.json(&["import", "mine.toml", "--json"]), expected);
+    // Retiring what the user wrote needs --replace (issue 8).
+    assert_eq!(
+        env.json(&["import", "mine.toml", "--replace", "--json"]),
+        expected
+    );
     let q1 = env.json(&["show", "cache-bug.q1", "--json"]);
     assert_eq!(q1["front"], "线上接口突然变慢了，你怎么排查？");
     assert_eq!(q1["id"], before_q1["id"], "same card, by key");
@@ -200,7 +205,7 @@ fn importing_a_changed_file_updates_texts_retires_missing_cards_and_keeps_histor
 
     // Back in the file, it comes back with its history.
     env.write("mine.toml", MINE);
-    let report = env.json(&["import", "mine.toml", "--json"]);
+    let report = env.json(&["import", "mine.toml", "--replace", "--json"]);
     assert_eq!(report["retired"], 1, "tip.2 now: {report}");
     let q2 = env.json(&["show", "cache-bug.q2", "--json"]);
     assert_eq!(q2["retired"], false);
@@ -215,7 +220,7 @@ fn dropping_a_story_retires_it_and_its_recall_card() {
     env.ok(&["grade", "cache-bug", "4"]);
     let only_card = "[deck]\nname = \"mine\"\n\n[[card]]\nkey = \"tip.1\"\nfront = \"STAR 是什么？\"\nback = \"\"\n";
     env.write("mine.toml", only_card);
-    let report = env.json(&["import", "mine.toml", "--json"]);
+    let report = env.json(&["import", "mine.toml", "--replace", "--json"]);
     assert_eq!(report["retired"], 4, "{report}");
     assert_eq!(list(&env, &["--deck", "mine"]), ["tip.1"]);
     let stories = env.json(&["stories", "--json"]);

@@ -88,7 +88,7 @@ answers = ["cache-stampede"]
     );
     env.ok(&["import", file.to_str().unwrap()]);
     let file = env.write("mine.toml", deck);
-    env.ok(&["import", file.to_str().unwrap()]);
+    env.ok(&["import", file.to_str().unwrap(), "--replace"]);
     // No command suspends a card yet: set the flag directly.
     env.sql()
         .execute(

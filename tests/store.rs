@@ -202,7 +202,7 @@ fn review_card_builds_on_the_state_inside_its_transaction() {
     second
         .record_review(&review_of(&second, "docker", 5, day(4)))
         .unwrap();
-    let logged = first
+    let (_, logged) = first
         .review_card(card.id, |before| {
             let q = Quality::new(5).unwrap();
             let (kind, after) = sm2::review(before, q, day(4), false);

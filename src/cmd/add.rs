@@ -312,15 +312,17 @@ fn clean(values: Vec<String>) -> Vec<String> {
         .collect()
 }
 
-/// A file's text, refused with its name when it is not UTF-8.
+/// A file's text, refused with its name when it is not UTF-8; read the same with or without a
+/// byte-order mark, and with old Mac line ends (a lone CR) read as line ends.
 pub fn read_text(path: &std::path::Path) -> anyhow::Result<String> {
     let bytes =
         std::fs::read(path).with_context(|| format!("could not read {}", path.display()))?;
-    String::from_utf8(bytes).map_err(|e| {
+    let text = String::from_utf8(bytes).map_err(|e| {
         let head = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = head.iter().filter(|b| **b == b'\n').count() + 1;
         anyhow::anyhow!("{}:{line}: the file is not UTF-8 text", path.display())
-    })
+    })?;
+    Ok(crate::text::normalize_file_text(text))
 }
 
 /// A key from a title: lowercase ASCII letters and digits, other runs as '-', at most 40 characters.

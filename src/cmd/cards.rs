@@ -5,6 +5,7 @@ use std::io::IsTerminal;
 
 use super::{print, print_json, Ctx};
 use crate::ask::Input;
+use crate::text::sanitize;
 
 pub fn suspend(ctx: &Ctx, references: &[String], suspended: bool) -> anyhow::Result<()> {
     let mut cards = Vec::new();
@@ -19,7 +20,7 @@ pub fn suspend(ctx: &Ctx, references: &[String], suspended: bool) -> anyhow::Res
         } else {
             "unsuspended"
         };
-        out.push_str(&format!("{verb} #{} {}\n", card.id, card.key));
+        out.push_str(&format!("{verb} #{} {}\n", card.id, sanitize(&card.key)));
     }
     print(&out)
 }
@@ -49,7 +50,7 @@ pub fn tag(
     print(&format!(
         "#{} {}: tags {}\n",
         card.id,
-        card.key,
+        sanitize(&card.key),
         display(&tags)
     ))
 }
@@ -58,7 +59,7 @@ fn display(tags: &[String]) -> String {
     if tags.is_empty() {
         "(none)".into()
     } else {
-        tags.join(" ")
+        sanitize(&tags.join(" "))
     }
 }
 

@@ -8,6 +8,7 @@ use super::{print, Ctx};
 use crate::deck;
 use crate::exchange::{self, Format, Row};
 use crate::store::CardFilter;
+use crate::text::is_hidden_control;
 
 pub fn run(ctx: &Ctx, name: &str, output: Option<&Path>, format: Format) -> anyhow::Result<()> {
     let text = match format {
@@ -49,14 +50,32 @@ pub fn run(ctx: &Ctx, name: &str, output: Option<&Path>, format: Format) -> anyh
         }
     };
     match output {
-        None => print(&text),
+        None => {
+            // A file from a stranger must not drive the terminal: standard output never carries
+            // raw controls. TOML and Anki files escape them losslessly; CSV has no escape for
+            // them, so they are left out here, and `-o FILE` keeps them.
+            let shown: String = text
+                .chars()
+                .filter(|c| matches!(c, '\n' | '\t' | '\r') || !is_hidden_control(*c))
+                .collect();
+            let dropped = text.chars().count() - shown.chars().count();
+            if dropped > 0 {
+                eprintln!(
+                    "storydrill: {dropped} control character(s) of the deck's text were left out of \
+                     standard output; `--output FILE` writes them as they are"
+                );
+            }
+            print(&shown)
+        }
         Some(path) => {
-            // Write beside the target and rename, so a failure never leaves half a file.
+            // Write beside the target and rename, so a failure never leaves half a file, nor the
+            // temporary one (a full disk).
             let tmp = path.with_extension("storydrill-tmp");
-            std::fs::write(&tmp, &text)
-                .with_context(|| format!("could not write {}", tmp.display()))?;
-            std::fs::rename(&tmp, path)
-                .with_context(|| format!("could not write {}", path.display()))?;
+            let written = std::fs::write(&tmp, &text).and_then(|()| std::fs::rename(&tmp, path));
+            if let Err(e) = written {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(e).with_context(|| format!("could not write {}", path.display()));
+            }
             Ok(())
         }
     }

@@ -187,7 +187,7 @@ pub fn run(ctx: &mut Ctx, args: &FillArgs) -> anyhow::Result<()> {
         });
     }
     for w in &warnings {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", crate::text::escape_controls(w));
     }
     print(&format!(
         "saved {answered} of {} answers for {} in deck {}: recall card {key} and {} card(s) for your facts\n",

@@ -20,7 +20,7 @@ pub fn run(ctx: &mut Ctx, reference: &str, quality: Quality, json: bool) -> anyh
     let at = ctx.clock.now().with_timezone(&Utc);
     // The state is read again inside the transaction that logs the review: another storydrill may
     // have graded this card since `card` was read.
-    let review = ctx.store.review_card(card.id, |before| {
+    let (_, review) = ctx.store.review_card(card.id, |before| {
         let (kind, after) = sm2::review(before, quality, today, false);
         NewReview {
             card_id: card.id,

@@ -6,21 +6,31 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use super::{print, print_json, Ctx};
+use crate::ask::Input;
 use crate::deck;
 use crate::exchange::{self, Format, Row};
-use crate::store::ImportReport;
+use crate::store::{ImportReport, Retire, WouldRetire};
+use crate::text::sanitize;
 
 /// Rows above which a terminal gets a progress bar.
 const PROGRESS_ABOVE: usize = 5_000;
 
-pub fn run(
-    ctx: &mut Ctx,
-    file: &Path,
-    dry_run: bool,
-    json: bool,
-    format: Option<Format>,
-    deck: Option<&str>,
-) -> anyhow::Result<()> {
+pub struct Options<'a> {
+    pub dry_run: bool,
+    pub replace: bool,
+    pub json: bool,
+    pub format: Option<Format>,
+    pub deck: Option<&'a str>,
+}
+
+pub fn run(ctx: &mut Ctx, file: &Path, options: Options<'_>) -> anyhow::Result<()> {
+    let Options {
+        dry_run,
+        replace,
+        json,
+        format,
+        deck,
+    } = options;
     let name = file.display().to_string();
     let text = super::add::read_text(file)?;
     let format = format.unwrap_or_else(|| exchange::detect(&text));
@@ -30,10 +40,35 @@ pub fn run(
             let parsed = deck::parse(&name, &text, &|key| {
                 store.story_exists(key).unwrap_or(false)
             })?;
+            let retire = if replace {
+                Retire::Allow
+            } else {
+                Retire::Refuse
+            };
             let report = if dry_run {
                 ctx.store.preview_import(&parsed)
             } else {
-                ctx.store.import_deck(&parsed)
+                match ctx.store.import_deck(&parsed, retire) {
+                    Err(e) => match e.downcast::<WouldRetire>() {
+                        Ok(WouldRetire(refused)) => {
+                            let what = takes_away(&refused);
+                            if json || !std::io::stdin().is_terminal() {
+                                anyhow::bail!(
+                                    "{name}: importing it would {what}. Nothing was changed. To do \
+                                     it, pass --replace (the review history is kept); --dry-run \
+                                     lists what would change"
+                                );
+                            }
+                            let question = format!("importing {name} would {what}. Do it?");
+                            if !Input::stdin()?.confirm(&question, false)? {
+                                anyhow::bail!("{name}: not imported; nothing was changed");
+                            }
+                            ctx.store.import_deck(&parsed, Retire::Allow)
+                        }
+                        Err(e) => Err(e),
+                    },
+                    done => done,
+                }
             }
             .with_context(|| format!("could not import {name}"))?;
             vec![report]
@@ -53,8 +88,67 @@ pub fn run(
             "{verb} deck {}: {} added, {} updated, {} unchanged, {} retired\n",
             report.deck, report.added, report.updated, report.unchanged, report.retired
         ));
+        if report.takes_away() {
+            let would = if dry_run { "would " } else { "" };
+            out.push_str(&format!(
+                "  {would}{}{}\n",
+                takes_away(report),
+                if dry_run && !replace {
+                    " (needs --replace)"
+                } else {
+                    ""
+                }
+            ));
+        }
+        if report.updated > 0 && !dry_run {
+            out.push_str(
+                "  the earlier text of each updated entry is kept: `storydrill revisions KEY`\n",
+            );
+        }
     }
     print(&out)
+}
+
+/// "retire 3 cards of deck mine (a.recall, b.q1, c.q2) and delete the filled answers of self-intro"
+fn takes_away(report: &ImportReport) -> String {
+    const LISTED: usize = 8;
+    let mut parts = Vec::new();
+    if report.retired > 0 {
+        let mut keys: Vec<String> = report
+            .retired_keys
+            .iter()
+            .take(LISTED)
+            .map(|k| sanitize(k))
+            .collect();
+        if report.retired_keys.len() > LISTED {
+            keys.push(format!("and {} more", report.retired_keys.len() - LISTED));
+        }
+        let stories = report
+            .retired_keys
+            .iter()
+            .filter(|k| k.ends_with(".recall"))
+            .count();
+        parts.push(format!(
+            "retire {} card{} of deck {} ({}){}",
+            report.retired,
+            if report.retired == 1 { "" } else { "s" },
+            sanitize(&report.deck),
+            keys.join(", "),
+            match stories {
+                0 => String::new(),
+                1 => ", its story with its .recall card".to_string(),
+                n => format!(", {n} stories with their .recall cards"),
+            }
+        ));
+    }
+    if !report.filled_deleted.is_empty() {
+        let templates: Vec<String> = report.filled_deleted.iter().map(|t| sanitize(t)).collect();
+        parts.push(format!(
+            "delete your filled answers of {} (and their cards)",
+            templates.join(", ")
+        ));
+    }
+    parts.join(" and ")
 }
 
 fn card_file(

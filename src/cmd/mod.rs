@@ -10,6 +10,7 @@ pub mod fill;
 mod grade;
 mod import;
 mod list;
+mod revisions;
 mod search;
 pub mod show;
 mod stats;
@@ -70,10 +71,18 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            let _ = writeln!(std::io::stderr(), "storydrill: error: {err:#}");
+            let _ = writeln!(std::io::stderr(), "storydrill: error: {}", error_text(&err));
             ExitCode::from(1)
         }
     }
+}
+
+/// Longest error message printed: errors may quote untrusted text.
+const ERROR_CHARS: usize = 2_000;
+
+/// An error as printed: its causes joined, hidden controls made visible, clipped.
+pub fn error_text(err: &anyhow::Error) -> String {
+    crate::text::escape_controls(&crate::text::clip(&format!("{err:#}"), ERROR_CHARS))
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
@@ -100,10 +109,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import {
             file,
             dry_run,
+            replace,
             json,
             format,
             deck,
-        } => import::run(&mut ctx, &file, dry_run, json, format, deck.as_deref())?,
+        } => import::run(
+            &mut ctx,
+            &file,
+            import::Options {
+                dry_run,
+                replace,
+                json,
+                format,
+                deck: deck.as_deref(),
+            },
+        )?,
         Command::Export {
             deck,
             output,
@@ -112,6 +132,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Add { what } => add::run(&mut ctx, what)?,
         Command::Fill(args) => fill::run(&mut ctx, &args)?,
         Command::Edit { card } => edit::run(&mut ctx, &card)?,
+        Command::Revisions { card, json } => revisions::run(&ctx, &card, json)?,
         Command::Suspend { cards } => cards::suspend(&ctx, &cards, true)?,
         Command::Unsuspend { cards } => cards::suspend(&ctx, &cards, false)?,
         Command::Tag {
@@ -141,8 +162,9 @@ pub fn print(text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Pretty JSON on standard output, with the hidden controls serde_json leaves raw escaped.
 pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
-    let mut text = serde_json::to_string_pretty(value)?;
+    let mut text = crate::text::escape_json(serde_json::to_string_pretty(value)?);
     text.push('\n');
     print(&text)
 }

@@ -40,7 +40,10 @@ pub fn run(
         return print_json(&rows);
     }
     if hits.is_empty() {
-        return print(&format!("nothing found for {query:?}\n"));
+        return print(&format!(
+            "nothing found for {}\n",
+            crate::text::quote(&query)
+        ));
     }
     let mut out = String::new();
     for h in &hits {

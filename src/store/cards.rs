@@ -345,12 +345,12 @@ impl Store {
     }
 
     /// Reads a card's state and logs the review `make` builds from it, in one transaction, so two
-    /// processes grading the same card never both build on the same state.
+    /// processes grading the same card never both build on the same state. Returns the log row's id.
     pub fn review_card(
         &mut self,
         card: CardId,
         make: impl FnOnce(&CardState) -> NewReview,
-    ) -> anyhow::Result<NewReview> {
+    ) -> anyhow::Result<(i64, NewReview)> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -359,9 +359,9 @@ impl Store {
         if review.card_id != card || review.before != before {
             bail!("internal error: a review of card {card} must start from its stored state");
         }
-        insert_review(&tx, &review)?;
+        let id = insert_review(&tx, &review)?;
         tx.commit()?;
-        Ok(review)
+        Ok((id, review))
     }
 
     /// Removes a logged answer and restores the card's state from before it (undo).

@@ -2,7 +2,7 @@
 
 use anyhow::bail;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::cards::json_list;
 use super::Store;
@@ -20,7 +20,32 @@ pub struct ImportReport {
     pub updated: u32,
     pub unchanged: u32,
     pub retired: u32,
+    /// Keys of the cards retired (a story's recall card stands for the story), in key order.
+    pub retired_keys: Vec<String>,
+    /// Templates whose filled answers were deleted.
+    pub filled_deleted: Vec<String>,
 }
+
+impl ImportReport {
+    /// Whether the import takes away something that was there: cards or filled answers.
+    pub fn takes_away(&self) -> bool {
+        self.retired > 0 || !self.filled_deleted.is_empty()
+    }
+}
+
+/// Whether an import may retire cards and delete filled answers the deck file no longer has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retire {
+    /// Yes: the file is the whole deck (built-in decks, `import --replace`).
+    Allow,
+    /// No: the import is refused, changing nothing, with `WouldRetire`.
+    Refuse,
+}
+
+/// An import refused because it would take away cards or filled answers; the report says which.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("importing would retire {} card(s) of deck {} and delete the filled answers of {} template(s)", .0.retired, .0.deck, .0.filled_deleted.len())]
+pub struct WouldRetire(pub ImportReport);
 
 struct CardRow<'a> {
     key: String,
@@ -33,23 +58,31 @@ struct CardRow<'a> {
 }
 
 impl Store {
-    /// Adds or updates a deck by stable keys, in one transaction: texts update, history stays, and
-    /// a card missing from the deck is retired (hidden, history kept).
-    pub fn import_deck(&mut self, deck: &Deck) -> anyhow::Result<ImportReport> {
+    /// Adds or updates a deck by stable keys, in one transaction: texts update (the earlier ones
+    /// are kept as revisions), history stays, and a card missing from the deck is retired (hidden,
+    /// history kept) when `retire` allows it; otherwise nothing changes and the error is
+    /// `WouldRetire`. A deck without `[[filled]]` entries keeps the filled answers stored for it.
+    pub fn import_deck(&mut self, deck: &Deck, retire: Retire) -> anyhow::Result<ImportReport> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let report = import_in(&tx, deck, &mut |_, _| {})?;
+        let deck = with_stored_filled(&tx, deck)?;
+        let report = import_in(&tx, &deck, &mut |_, _| {})?;
+        if retire == Retire::Refuse && report.takes_away() {
+            tx.rollback()?;
+            return Err(WouldRetire(report).into());
+        }
         tx.commit()?;
         Ok(report)
     }
 
-    /// What `import_deck` would change, changing nothing.
+    /// What `import_deck` would change (retiring allowed), changing nothing.
     pub fn preview_import(&mut self, deck: &Deck) -> anyhow::Result<ImportReport> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let report = import_in(&tx, deck, &mut |_, _| {})?;
+        let deck = with_stored_filled(&tx, deck)?;
+        let report = import_in(&tx, &deck, &mut |_, _| {})?;
         tx.rollback()?;
         Ok(report)
     }
@@ -128,11 +161,13 @@ impl Lookup<'_> {
 
     /// The number the next new story gets.
     pub fn next_story_number(&self) -> anyhow::Result<u32> {
-        Ok(self
-            .conn
-            .query_row("SELECT coalesce(max(number), 0) + 1 FROM story", [], |r| {
-                r.get(0)
-            })?)
+        let taken = story_numbers(self.conn)?;
+        deck::next_story_number(&taken).ok_or_else(|| {
+            anyhow::anyhow!(
+                "every story number (1 to {}) is taken",
+                deck::MAX_STORY_NUMBER
+            )
+        })
     }
 
     /// The deck a card key belongs to, if any.
@@ -150,6 +185,41 @@ impl Lookup<'_> {
     pub fn story_exists(&self, key: &str) -> bool {
         story_exists_in(self.conn, key)
     }
+}
+
+/// The deck with the filled answers stored for it when it has none of its own: filled answers are
+/// the user's own facts, and a deck file without `[[filled]]` says nothing about them.
+fn with_stored_filled<'d>(
+    conn: &Connection,
+    deck: &'d Deck,
+) -> anyhow::Result<std::borrow::Cow<'d, Deck>> {
+    if !deck.filled.is_empty() {
+        return Ok(std::borrow::Cow::Borrowed(deck));
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT f.template, f.answers FROM filled f JOIN deck d ON d.id = f.deck_id
+         WHERE d.name = ?1 ORDER BY f.position, f.id",
+    )?;
+    let stored: Vec<Filled> = stmt
+        .query_map([&deck.name], |r| {
+            Ok(Filled {
+                template: r.get(0)?,
+                answers: json_list(&r.get::<_, String>(1)?),
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    if stored.is_empty() {
+        return Ok(std::borrow::Cow::Borrowed(deck));
+    }
+    let mut kept = deck.clone();
+    kept.filled = stored;
+    deck::validate(&kept, &|k| story_exists_in(conn, k)).map_err(|m| {
+        anyhow::anyhow!(
+            "deck {}: {m} (with the filled answers stored for it)",
+            kept.name
+        )
+    })?;
+    Ok(std::borrow::Cow::Owned(kept))
 }
 
 /// Reads a deck back in file form; None when there is no such deck.
@@ -275,6 +345,7 @@ fn import_in(
     };
 
     write_stories(tx, deck_id, deck)?;
+    // A retired story's recall card is retired below with the other cards, and counted there.
     tx.execute(
         "UPDATE story SET retired = 1 WHERE deck_id = ?1 AND retired = 0 AND key NOT IN (SELECT value FROM json_each(?2))",
         params![deck_id, to_json(&deck.stories.iter().map(|s| s.key.clone()).collect::<Vec<_>>())],
@@ -325,7 +396,7 @@ fn import_in(
             tags: &b.tags,
         });
     }
-    write_filled(tx, deck_id, deck, &mut rows)?;
+    report.filled_deleted = write_filled(tx, deck_id, deck, &mut rows)?;
 
     let existing = existing_cards(tx, deck_id)?;
     let mut keys: HashSet<&str> = HashSet::with_capacity(rows.len());
@@ -393,17 +464,19 @@ fn import_in(
     }
     tx.execute("DELETE FROM temp.import_card", [])?;
     progress(rows.len(), rows.len());
-    let mut gone: Vec<i64> = existing
+    let mut gone: Vec<(&str, i64)> = existing
         .iter()
         .filter(|(key, old)| !old.retired && !keys.contains(key.as_str()))
-        .map(|(_, old)| old.id)
+        .map(|(key, old)| (key.as_str(), old.id))
         .collect();
     gone.sort_unstable();
     if !gone.is_empty() {
+        let ids: Vec<i64> = gone.iter().map(|(_, id)| *id).collect();
         report.retired = tx.execute(
             "UPDATE card SET retired = 1 WHERE id IN (SELECT value FROM json_each(?1))",
-            [serde_json::to_string(&gone)?],
+            [serde_json::to_string(&ids)?],
         )? as u32;
+        report.retired_keys = gone.iter().map(|(key, _)| key.to_string()).collect();
     }
     Ok(report)
 }
@@ -422,7 +495,8 @@ fn write_stories(tx: &Transaction<'_>, deck_id: i64, deck: &Deck) -> anyhow::Res
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let key: String = r.get(0)?;
-            let number: u32 = r.get(2)?;
+            // A number no storydrill accepts any more (before 1-99,999 was checked) still holds its place.
+            let number = u32::try_from(r.get::<_, i64>(2)?).unwrap_or(u32::MAX);
             by_number.insert(number, key.clone());
             by_key.insert(key, (r.get(1)?, number));
         }
@@ -459,7 +533,16 @@ fn write_stories(tx: &Transaction<'_>, deck_id: i64, deck: &Deck) -> anyhow::Res
                 n
             }
             (None, Some((_, n))) => n,
-            (None, None) => by_number.last_key_value().map_or(1, |(n, _)| n + 1),
+            (None, None) => {
+                let taken: BTreeSet<u32> = by_number.keys().copied().collect();
+                deck::next_story_number(&taken).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "story {:?}: every story number (1 to {}) is taken",
+                        story.key,
+                        deck::MAX_STORY_NUMBER
+                    )
+                })?
+            }
         };
         if let Some((_, old)) = existing {
             by_number.remove(&old);
@@ -571,20 +654,28 @@ fn write_staged_cards(
     Ok(())
 }
 
-/// Stores the deck's filled templates and adds the cards made from them to `rows`.
+/// Stores the deck's filled templates and adds the cards made from them to `rows`; returns the
+/// templates whose stored answers the deck no longer has (deleted, kept as revisions).
 fn write_filled<'a>(
     tx: &Transaction<'_>,
     deck_id: i64,
     deck: &'a Deck,
     rows: &mut Vec<CardRow<'a>>,
-) -> anyhow::Result<()> {
-    tx.execute(
-        "DELETE FROM filled WHERE deck_id = ?1 AND template NOT IN (SELECT value FROM json_each(?2))",
-        params![
-            deck_id,
-            to_json(&deck.filled.iter().map(|f| f.template.clone()).collect::<Vec<_>>())
-        ],
-    )?;
+) -> anyhow::Result<Vec<String>> {
+    let templates = to_json(
+        &deck
+            .filled
+            .iter()
+            .map(|f| f.template.clone())
+            .collect::<Vec<_>>(),
+    );
+    let deleted: Vec<String> = tx
+        .prepare_cached(
+            "DELETE FROM filled WHERE deck_id = ?1 AND template NOT IN (SELECT value FROM json_each(?2))
+             RETURNING template",
+        )?
+        .query_map(params![deck_id, templates], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
     for (position, f) in deck.filled.iter().enumerate() {
         let template: Option<(String, String, String, String)> = tx
             .query_row(
@@ -642,12 +733,22 @@ fn write_filled<'a>(
             });
         }
     }
-    Ok(())
+    Ok(deleted)
 }
 
 /// `import_in` for the other store modules, without progress.
 pub(super) fn import_in_pub(tx: &Transaction<'_>, deck: &Deck) -> anyhow::Result<ImportReport> {
     import_in(tx, deck, &mut |_, _| {})
+}
+
+/// Every story number in use (retired stories keep theirs).
+fn story_numbers(conn: &Connection) -> anyhow::Result<BTreeSet<u32>> {
+    let mut stmt = conn.prepare_cached("SELECT number FROM story")?;
+    let numbers = stmt
+        .query_map([], |r| r.get::<_, i64>(0))?
+        .filter_map(|n| n.ok().and_then(|n| u32::try_from(n).ok()))
+        .collect();
+    Ok(numbers)
 }
 
 pub(super) fn story_exists_in(conn: &Connection, key: &str) -> bool {

@@ -12,6 +12,13 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> anyhow::Result<()> 
     migrate_with(conn, path, MIGRATIONS)
 }
 
+/// `PRAGMA application_id` of a storydrill database ("SDRL"): another program's SQLite file is
+/// refused untouched instead of getting storydrill's tables added.
+pub const APPLICATION_ID: i32 = 0x5344_524C;
+
+/// The tables every storydrill schema has had since the first migration.
+const OWN_TABLES: [&str; 4] = ["deck", "story", "card", "review"];
+
 /// `migrate` over a given list of (version, file name, SQL), numbered 1, 2, 3… (tests pass their own).
 fn migrate_with(
     conn: &mut Connection,
@@ -19,19 +26,15 @@ fn migrate_with(
     migrations: &[(u32, &str, &str)],
 ) -> anyhow::Result<()> {
     let latest = migrations.len() as u32;
-    let version: u32 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .context("it is not a storydrill database (not SQLite)")?;
-    if version > latest {
-        bail!(
-            "unsupported schema version {version} (this storydrill supports up to {latest}); \
-             it was written by a newer storydrill, which you need to open it"
-        );
-    }
+    let version = check_is_ours(conn, latest)?;
     // WAL lets a second storydrill read while one writes; FULL syncs every commit, so no answer is lost.
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
+    let id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    if id != APPLICATION_ID {
+        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+    }
     if version == latest {
         return Ok(());
     }
@@ -61,6 +64,72 @@ fn migrate_with(
         tx.commit()?;
     }
     Ok(())
+}
+
+/// The schema version of a database storydrill may open: its own (marked, or an older storydrill's
+/// with its tables), or an empty one. Anything else is refused before anything is written.
+fn check_is_ours(conn: &Connection, latest: u32) -> anyhow::Result<u32> {
+    let damaged = |e: rusqlite::Error| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) => {
+            anyhow::anyhow!(
+                "it is not a storydrill database (not even SQLite); nothing was changed"
+            )
+        }
+        Some(rusqlite::ErrorCode::DatabaseCorrupt) => anyhow::anyhow!(
+            "the file is damaged (truncated or corrupt: {e}); nothing was changed. A backup made \
+             before a migration is kept beside it as *.bak-vN"
+        ),
+        _ => anyhow::anyhow!("it cannot be read as a database ({e}); nothing was changed"),
+    };
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(damaged)?;
+    let id: i32 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(damaged)?;
+    if version < 0 {
+        bail!(
+            "its schema version is {version}, which no storydrill writes: it is not a storydrill \
+             database; nothing was changed"
+        );
+    }
+    let version = u32::try_from(version).unwrap_or(u32::MAX);
+    if id != APPLICATION_ID && id != 0 {
+        bail!(
+            "it belongs to another program (application id {id:#010x}), not storydrill; nothing \
+             was changed"
+        );
+    }
+    if version > latest {
+        bail!(
+            "unsupported schema version {version} (this storydrill supports up to {latest}); \
+             it was written by a newer storydrill, which you need to open it"
+        );
+    }
+    if id == 0 {
+        let tables: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .map_err(damaged)?;
+        let an_older_storydrill =
+            version >= 1 && OWN_TABLES.iter().all(|t| tables.iter().any(|n| n == t));
+        if !tables.is_empty() && !an_older_storydrill {
+            let mut listed: Vec<String> = tables
+                .iter()
+                .take(5)
+                .map(|t| crate::text::quote(t))
+                .collect();
+            if tables.len() > 5 {
+                listed.push(format!("and {} more", tables.len() - 5));
+            }
+            bail!(
+                "it is not a storydrill database: it holds tables of another program ({}); \
+                 nothing was changed. Pass --db with a new file name to start a storydrill database",
+                listed.join(", ")
+            );
+        }
+    }
+    Ok(version)
 }
 
 fn holds_reviews(conn: &Connection) -> anyhow::Result<bool> {

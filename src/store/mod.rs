@@ -8,12 +8,12 @@ mod search;
 mod stats;
 
 pub use cards::{CardFilter, DeckSummary, NewReview, TodayAnswer};
-pub use decks::{ImportReport, Lookup, Progress};
+pub use decks::{ImportReport, Lookup, Progress, Retire, WouldRetire};
 pub use migrate::{LATEST_VERSION, MIGRATIONS};
-pub use personal::Deleted;
+pub use personal::{Deleted, Revision};
 pub use search::SearchHit;
 
-use anyhow::Context;
+use anyhow::{bail, Context};
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
@@ -52,9 +52,106 @@ impl Drop for Store {
     }
 }
 
+/// What SQLite files start with.
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// Refuses, before anything is created or written, a path storydrill must not use as its database:
+/// an in-memory or URI name (answers graded there would be lost), a file that is not SQLite or
+/// is cut short, and a read-only folder. Each gets its own message.
+fn check_path(path: &Path) -> anyhow::Result<()> {
+    let text = path.to_string_lossy();
+    if text.is_empty() || text == ":memory:" || text.starts_with("file:") {
+        bail!(
+            "{} is not a file path: storydrill keeps every answer in a database file, so pass --db \
+             with a file name",
+            crate::text::quote(&text)
+        );
+    }
+    let folder = match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(p) => p.to_path_buf(),
+        None => PathBuf::from("."),
+    };
+    if let Ok(meta) = std::fs::metadata(&folder) {
+        if !meta.is_dir() {
+            bail!("{} is not a folder", folder.display());
+        }
+        if meta.permissions().readonly() {
+            bail!(
+                "the folder {} is read-only: storydrill writes the database and its -wal file \
+                 there; make it writable or pass --db with a path in a writable folder",
+                folder.display()
+            );
+        }
+    }
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Ok(());
+    };
+    if meta.is_dir() {
+        bail!("it is a folder, not a database file");
+    }
+    if meta.len() == 0 {
+        return Ok(());
+    }
+    let mut head = [0u8; 100];
+    let read = read_prefix(path, &mut head)?;
+    if read < SQLITE_HEADER.len() || &head[..16] != SQLITE_HEADER {
+        if SQLITE_HEADER.starts_with(&head[..read]) {
+            bail!(
+                "the file is damaged: it is cut short ({} bytes), nothing was changed",
+                meta.len()
+            );
+        }
+        bail!("it is not a storydrill database (not even SQLite); nothing was changed");
+    }
+    if read < head.len() {
+        bail!(
+            "the file is damaged: it is cut short ({} bytes), nothing was changed",
+            meta.len()
+        );
+    }
+    // The header's page size (1 means 65536) and, when valid, its page count.
+    let page_size = match u16::from_be_bytes([head[16], head[17]]) {
+        1 => 65_536,
+        n => u64::from(n),
+    };
+    let counter = &head[24..28];
+    let valid_for = &head[92..96];
+    let pages = u64::from(u32::from_be_bytes([head[28], head[29], head[30], head[31]]));
+    // With a WAL beside it another storydrill may be checkpointing into the file right now (its
+    // length then lags its header for a moment); SQLite itself reports damage there.
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let quiet = !Path::new(&wal).exists();
+    let short = meta.len() % page_size.max(1) != 0
+        || (counter == valid_for && meta.len() < pages * page_size);
+    if quiet && page_size >= 512 && short {
+        bail!(
+            "the file is damaged: it is shorter than its header says ({} of {} bytes; truncated?), \
+             nothing was changed. A backup made before a migration is kept beside it as *.bak-vN",
+            meta.len(),
+            pages * page_size
+        );
+    }
+    Ok(())
+}
+
+fn read_prefix(path: &Path, buf: &mut [u8]) -> anyhow::Result<usize> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).context("could not read it")?;
+    let mut read = 0;
+    while read < buf.len() {
+        match file.read(&mut buf[read..]).context("could not read it")? {
+            0 => break,
+            n => read += n,
+        }
+    }
+    Ok(read)
+}
+
 impl Store {
     /// Opens (creating it and its folders if needed) the database at `path`.
     pub fn open(path: &Path) -> anyhow::Result<Store> {
+        check_path(path).with_context(|| format!("could not open database {}", path.display()))?;
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("could not create the folder {}", parent.display()))?;
@@ -96,7 +193,8 @@ impl Store {
             }
             let parsed = builtin::parse_all()?;
             for (d, parsed_deck) in builtin::DECKS.iter().zip(parsed) {
-                self.import_deck(&parsed_deck)
+                // A built-in deck file is the whole deck: what a newer storydrill dropped retires.
+                self.import_deck(&parsed_deck, Retire::Allow)
                     .with_context(|| format!("could not load the built-in deck {}", d.file))?;
                 let key = format!("builtin-deck:{}", d.name);
                 self.set_meta(&key, &builtin::fingerprint(d.text))?;

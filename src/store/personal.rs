@@ -10,6 +10,19 @@ use crate::deck::{self, Deck};
 use crate::model::{Card, CardKind};
 use crate::types::CardId;
 
+/// An earlier text of a card, a story or a filled template, kept when it was replaced.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Revision {
+    pub id: i64,
+    /// When it was replaced (UTC, RFC 3339).
+    pub at: String,
+    /// "card", "story" or "filled".
+    pub what: String,
+    pub key: String,
+    /// The fields as they were.
+    pub content: serde_json::Value,
+}
+
 /// What `delete_card` removed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Deleted {
@@ -20,6 +33,25 @@ pub struct Deleted {
 }
 
 impl Store {
+    /// Earlier texts kept under any of `keys`, newest first.
+    pub fn revisions(&self, keys: &[String]) -> anyhow::Result<Vec<Revision>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, at, what, key, content FROM revision
+             WHERE key IN (SELECT value FROM json_each(?1)) ORDER BY id DESC",
+        )?;
+        let rows = stmt.query_map([serde_json::to_string(keys)?], |r| {
+            let content: String = r.get(4)?;
+            Ok(Revision {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                what: r.get(2)?,
+                key: r.get(3)?,
+                content: serde_json::from_str(&content).unwrap_or(serde_json::Value::Null),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     pub fn set_tags(&self, card: CardId, tags: &[String]) -> anyhow::Result<()> {
         self.conn.execute(
             "UPDATE card SET tags = ?2 WHERE id = ?1",

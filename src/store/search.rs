@@ -1,5 +1,6 @@
 //! `storydrill search`: the FTS5 trigram index over cards and stories (migration 0002), best first.
 
+use anyhow::bail;
 use rusqlite::params_from_iter;
 use rusqlite::types::Value;
 use std::collections::HashMap;
@@ -18,11 +19,20 @@ pub struct SearchHit {
 /// The trigram tokenizer needs at least 3 characters; shorter terms are matched with LIKE.
 pub const MIN_INDEXED_CHARS: usize = 3;
 
-/// Splits a query into terms the index can find (3+ characters) and terms it cannot.
+/// Most terms a query may have: each is a condition of the SQL, and thousands of them are no search.
+pub const MAX_TERMS: usize = 16;
+
+/// Splits a query into terms the index can find (3+ characters) and terms it cannot; a term
+/// given twice counts once.
 pub fn split_query(query: &str) -> (Vec<String>, Vec<String>) {
-    query
-        .split_whitespace()
-        .map(str::to_string)
+    let mut terms: Vec<String> = Vec::new();
+    for t in query.split_whitespace() {
+        if !terms.iter().any(|x| x == t) {
+            terms.push(t.to_string());
+        }
+    }
+    terms
+        .into_iter()
         .partition(|t| t.chars().count() >= MIN_INDEXED_CHARS)
 }
 
@@ -61,10 +71,32 @@ impl Store {
         if long.is_empty() && short.is_empty() {
             return Ok(vec![]);
         }
+        if long.len() + short.len() > MAX_TERMS {
+            bail!(
+                "the query has {} different terms; a search takes at most {MAX_TERMS}",
+                long.len() + short.len()
+            );
+        }
+        // Every term is quoted for FTS5 and escaped for LIKE, so no query is SQL or FTS5 syntax;
+        // should SQLite still refuse one, the user sees what failed, not SQLite's words.
+        self.search_terms(&long, &short, deck, limit).map_err(|_| {
+            anyhow::anyhow!(
+                "the search could not be run for this query; try fewer or simpler terms"
+            )
+        })
+    }
+
+    fn search_terms(
+        &self,
+        long: &[String],
+        short: &[String],
+        deck: Option<&str>,
+        limit: usize,
+    ) -> anyhow::Result<Vec<SearchHit>> {
         // Short terms filter the rows: on the card's own text, or its story's for a recall card.
         let mut like_sql = String::new();
         let mut like_args: Vec<Value> = Vec::new();
-        for term in &short {
+        for term in short {
             like_sql.push_str(
                 " AND (c.front LIKE ? ESCAPE '\\' OR c.back LIKE ? ESCAPE '\\' OR c.tags LIKE ? ESCAPE '\\'
                   OR (c.kind = 'recall' AND (s.title LIKE ? ESCAPE '\\' OR s.aliases LIKE ? ESCAPE '\\'
@@ -108,7 +140,7 @@ impl Store {
                 keep(hit?);
             }
         } else {
-            let mut args = vec![Value::Text(fts_query(&long)), deck_arg];
+            let mut args = vec![Value::Text(fts_query(long)), deck_arg];
             args.extend(like_args.iter().cloned());
             args.push(limit_arg);
             // A story's title or alias is the best hit (its bm25 is scaled up, as the two tables'
