@@ -506,10 +506,17 @@ pub fn parse(
     })
 }
 
-fn clean_tags(tags: &[String]) -> Vec<String> {
+/// Tags as kept: trimmed, without controls (a tag is a label, and Anki files carry tags as they
+/// are), empty ones and repeats left out.
+pub fn clean_tags(tags: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for t in tags.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
-        if !out.iter().any(|o| o == t) {
+    for tag in tags {
+        let t: String = tag
+            .chars()
+            .filter(|c| !crate::text::is_hidden_control(*c))
+            .collect();
+        let t = t.trim();
+        if !t.is_empty() && !out.iter().any(|o| o == t) {
             out.push(t.to_string());
         }
     }

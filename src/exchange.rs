@@ -505,7 +505,7 @@ fn row_from_parts(p: RowParts) -> Result<Row, String> {
     let mut story = p.story.filter(|s| !s.trim().is_empty());
     let mut answers = p.answers;
     let mut tags = Vec::new();
-    for tag in p.tags {
+    for tag in deck::clean_tags(&p.tags) {
         match tag.strip_prefix(TAG_PREFIX) {
             Some("recall") => kind = CardKind::Recall,
             Some(rest) if rest.starts_with("answer::") => {

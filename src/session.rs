@@ -1071,6 +1071,125 @@ mod tests {
         );
     }
 
+    /// Answers from a script; before the `at`-th read, another storydrill grades every recall card
+    /// of the built-in stories (the one on screen among them).
+    struct Meddler {
+        script: crate::prompt::ScriptPrompt,
+        path: std::path::PathBuf,
+        day: StudyDay,
+        at: usize,
+        reads: usize,
+    }
+
+    impl Prompt for Meddler {
+        fn read(&mut self, prompt: &str) -> anyhow::Result<Input> {
+            self.reads += 1;
+            let cards = if self.reads == self.at {
+                Store::open(&self.path)?.cards(&crate::store::CardFilter {
+                    deck: Some("stories".into()),
+                    kind: Some(CardKind::Recall),
+                    ..Default::default()
+                })?
+            } else {
+                vec![]
+            };
+            for card in cards {
+                let mut other = Store::open(&self.path)?;
+                let day = self.day;
+                let q = Quality::new(5).unwrap();
+                other.review_card(card.id, |before| {
+                    let (kind, after) = sm2::review(before, q, day, false);
+                    NewReview {
+                        card_id: card.id,
+                        at: Utc::now(),
+                        day,
+                        quality: q,
+                        kind,
+                        answer: String::new(),
+                        answered_story: None,
+                        correct: None,
+                        ms: 0,
+                        before: *before,
+                        after,
+                    }
+                })?;
+            }
+            self.script.read(prompt)
+        }
+
+        fn is_terminal(&self) -> bool {
+            false
+        }
+    }
+
+    #[test]
+    fn a_card_graded_elsewhere_while_on_screen_is_recorded_against_its_new_state() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let mut store = Store::open(&path).unwrap();
+        let clock = Clock::parse("2027-01-04T09:30:00+08:00").unwrap();
+        // One new recall card: told (Enter), then graded 4 at the second read, just after another
+        // storydrill graded it 5.
+        let settings = Settings::default();
+        let today = clock.study_day(settings.rollover_hour);
+        let mut prompt = Meddler {
+            script: crate::prompt::ScriptPrompt::new(&["", "4"]),
+            path: path.clone(),
+            day: today,
+            at: 2,
+            reads: 0,
+        };
+        let mut out: Vec<u8> = Vec::new();
+        let args = ReviewArgs {
+            deck: Some("stories".into()),
+            kind: Some(CardKind::Recall),
+            new: Some(1),
+            ..Default::default()
+        };
+        Session::new(
+            &mut store,
+            clock,
+            settings,
+            args,
+            &mut prompt,
+            &mut out,
+            1,
+            80,
+        )
+        .unwrap()
+        .run()
+        .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("graded by another storydrill"), "{text}");
+        assert!(text.contains("session: 1 card"), "{text}");
+        let log = store.answers_on(today).unwrap();
+        let shown = log.last().unwrap().card_id;
+        let mine: Vec<_> = log
+            .iter()
+            .filter(|a| a.card_id == shown)
+            .map(|a| (a.quality.get(), a.kind))
+            .collect();
+        // The other grade was the day's scheduled review; this one counts as a re-drill of it.
+        assert_eq!(
+            mine,
+            vec![(5, ReviewKind::Scheduled), (4, ReviewKind::Redrill)],
+            "{text}"
+        );
+        let card = store.card_by_id(shown).unwrap();
+        let replayed = sm2::replay(
+            &store
+                .history(card.id)
+                .unwrap()
+                .iter()
+                .map(|r| (r.kind, r.quality, r.day))
+                .collect::<Vec<_>>(),
+        );
+        assert_eq!(
+            replayed, card.state,
+            "the log still replays to the stored state"
+        );
+    }
+
     #[test]
     fn choices_are_letters_a_to_d() {
         assert_eq!(choice_index("a"), Some(0));

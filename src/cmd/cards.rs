@@ -35,8 +35,14 @@ pub fn tag(
     let card = ctx.store.card(reference)?;
     let mut tags = card.tags.clone();
     for t in add.iter().map(|t| t.trim()) {
-        if t.is_empty() || t.chars().any(char::is_whitespace) {
-            bail!("tag {t:?} must be one word (no spaces)");
+        if t.is_empty()
+            || t.chars()
+                .any(|c| c.is_whitespace() || crate::text::is_hidden_control(c))
+        {
+            bail!(
+                "tag {} must be one word (no spaces or control characters)",
+                crate::text::quote(t)
+            );
         }
         if !tags.iter().any(|x| x == t) {
             tags.push(t.to_string());

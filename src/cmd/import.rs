@@ -24,6 +24,51 @@ pub struct Options<'a> {
 }
 
 pub fn run(ctx: &mut Ctx, file: &Path, options: Options<'_>) -> anyhow::Result<()> {
+    let text = super::add::read_text(file)?;
+    let (dry_run, replace, json) = (options.dry_run, options.replace, options.json);
+    let reports = import_text(ctx, file, &text, options)?;
+    if json {
+        return match reports.as_slice() {
+            [one] => print_json(one),
+            many => print_json(&many),
+        };
+    }
+    let verb = if dry_run { "would import" } else { "imported" };
+    let mut out = String::new();
+    for report in &reports {
+        out.push_str(&format!(
+            "{verb} deck {}: {} added, {} updated, {} unchanged, {} retired\n",
+            report.deck, report.added, report.updated, report.unchanged, report.retired
+        ));
+        if report.takes_away() {
+            let would = if dry_run { "would " } else { "" };
+            out.push_str(&format!(
+                "  {would}{}{}\n",
+                takes_away(report),
+                if dry_run && !replace {
+                    " (needs --replace)"
+                } else {
+                    ""
+                }
+            ));
+        }
+        if report.updated > 0 && !dry_run {
+            out.push_str(
+                "  the earlier text of each updated entry is kept: `storydrill revisions KEY`\n",
+            );
+        }
+    }
+    print(&out)
+}
+
+/// Imports `text`, read from `file`: all of `storydrill import` except reading the file and
+/// printing (the fuzz harness runs it on mutated files). A refused import changes nothing.
+pub fn import_text(
+    ctx: &mut Ctx,
+    file: &Path,
+    text: &str,
+    options: Options<'_>,
+) -> anyhow::Result<Vec<ImportReport>> {
     let Options {
         dry_run,
         replace,
@@ -32,14 +77,11 @@ pub fn run(ctx: &mut Ctx, file: &Path, options: Options<'_>) -> anyhow::Result<(
         deck,
     } = options;
     let name = file.display().to_string();
-    let text = super::add::read_text(file)?;
-    let format = format.unwrap_or_else(|| exchange::detect(&text));
+    let format = format.unwrap_or_else(|| exchange::detect(text));
     let reports = match format {
         Format::Toml => {
             let store = &ctx.store;
-            let parsed = deck::parse(&name, &text, &|key| {
-                store.story_exists(key).unwrap_or(false)
-            })?;
+            let parsed = deck::parse(&name, text, &|key| store.story_exists(key).unwrap_or(false))?;
             let retire = if replace {
                 Retire::Allow
             } else {
@@ -73,40 +115,9 @@ pub fn run(ctx: &mut Ctx, file: &Path, options: Options<'_>) -> anyhow::Result<(
             .with_context(|| format!("could not import {name}"))?;
             vec![report]
         }
-        Format::Anki | Format::Csv => card_file(ctx, file, &text, format, dry_run, deck)?,
+        Format::Anki | Format::Csv => card_file(ctx, file, text, format, dry_run, deck)?,
     };
-    if json {
-        return match reports.as_slice() {
-            [one] => print_json(one),
-            many => print_json(&many),
-        };
-    }
-    let verb = if dry_run { "would import" } else { "imported" };
-    let mut out = String::new();
-    for report in &reports {
-        out.push_str(&format!(
-            "{verb} deck {}: {} added, {} updated, {} unchanged, {} retired\n",
-            report.deck, report.added, report.updated, report.unchanged, report.retired
-        ));
-        if report.takes_away() {
-            let would = if dry_run { "would " } else { "" };
-            out.push_str(&format!(
-                "  {would}{}{}\n",
-                takes_away(report),
-                if dry_run && !replace {
-                    " (needs --replace)"
-                } else {
-                    ""
-                }
-            ));
-        }
-        if report.updated > 0 && !dry_run {
-            out.push_str(
-                "  the earlier text of each updated entry is kept: `storydrill revisions KEY`\n",
-            );
-        }
-    }
-    print(&out)
+    Ok(reports)
 }
 
 /// "retire 3 cards of deck mine (a.recall, b.q1, c.q2) and delete the filled answers of self-intro"

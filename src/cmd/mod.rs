@@ -8,7 +8,7 @@ mod edit;
 mod export;
 pub mod fill;
 mod grade;
-mod import;
+pub mod import;
 mod list;
 mod revisions;
 mod search;

@@ -52,6 +52,12 @@ impl Drop for Store {
     }
 }
 
+fn wal_path_of(db: &Path) -> PathBuf {
+    let mut wal = db.as_os_str().to_owned();
+    wal.push("-wal");
+    PathBuf::from(wal)
+}
+
 /// What SQLite files start with.
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
@@ -119,9 +125,7 @@ fn check_path(path: &Path) -> anyhow::Result<()> {
     let pages = u64::from(u32::from_be_bytes([head[28], head[29], head[30], head[31]]));
     // With a WAL beside it another storydrill may be checkpointing into the file right now (its
     // length then lags its header for a moment); SQLite itself reports damage there.
-    let mut wal = path.as_os_str().to_owned();
-    wal.push("-wal");
-    let quiet = !Path::new(&wal).exists();
+    let quiet = !wal_path_of(path).exists();
     let short = meta.len() % page_size.max(1) != 0
         || (counter == valid_for && meta.len() < pages * page_size);
     if quiet && page_size >= 512 && short {
@@ -174,9 +178,7 @@ impl Store {
 
     /// The WAL file beside the database.
     pub fn wal_path(&self) -> PathBuf {
-        let mut wal = self.path.clone().into_os_string();
-        wal.push("-wal");
-        PathBuf::from(wal)
+        wal_path_of(&self.path)
     }
 
     pub fn path(&self) -> &Path {

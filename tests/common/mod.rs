@@ -100,6 +100,38 @@ impl Env {
         rusqlite::Connection::open(&self.db).expect("open test db")
     }
 
+    /// Every row of every table, in a fixed order: equal dumps, equal databases.
+    pub fn dump(&self) -> String {
+        let conn = self.sql();
+        let tables: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let mut out = String::new();
+        for table in tables {
+            let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
+            let columns = stmt.column_count();
+            let mut rows: Vec<String> = stmt
+                .query_map([], |r| {
+                    let mut row = String::new();
+                    for i in 0..columns {
+                        let v: rusqlite::types::Value = r.get(i)?;
+                        row.push_str(&format!("{v:?}|"));
+                    }
+                    Ok(row)
+                })
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            rows.sort();
+            out.push_str(&format!("== {table}\n{}\n", rows.join("\n")));
+        }
+        out
+    }
+
     pub fn write(&self, name: &str, text: &str) -> PathBuf {
         let path = self.path(name);
         std::fs::write(&path, text).expect("write file");
