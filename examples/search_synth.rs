@@ -7,9 +7,9 @@
 
 use std::collections::HashMap;
 
-use storydrill::deck::{Basic, Deck};
-use storydrill::exchange::{self, Row};
-use storydrill::model::CardKind;
+use storydrill::core::deck::{Basic, Deck};
+use storydrill::core::exchange::{self, Row};
+use storydrill::core::model::CardKind;
 use storydrill::store::Store;
 
 const PHRASES: &[&str] = &[

@@ -10,10 +10,10 @@ use rusqlite::params;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use storydrill::deck::{Basic, Cloze, Deck, Question, Source, Story, StoryKind};
-use storydrill::sm2::{self, CardState, ReviewKind};
+use storydrill::core::deck::{Basic, Cloze, Deck, Question, Source, Story, StoryKind};
+use storydrill::core::sm2::{self, CardState, ReviewKind};
+use storydrill::core::types::{Quality, StudyDay};
 use storydrill::store::Store;
-use storydrill::types::{Quality, StudyDay};
 
 const STORIES_PER_DECK: usize = 100;
 const CARDS_PER_DECK: usize = 5_000;

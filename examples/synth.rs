@@ -21,10 +21,10 @@ use chrono::{Duration, TimeZone, Utc};
 use std::path::PathBuf;
 use std::time::Instant;
 
-use storydrill::deck::{self, Basic, Cloze, Deck, Question, Source, Story, StoryKind};
-use storydrill::sm2::{self, CardState, ReviewKind};
+use storydrill::core::deck::{self, Basic, Cloze, Deck, Question, Source, Story, StoryKind};
+use storydrill::core::sm2::{self, CardState, ReviewKind};
+use storydrill::core::types::{Quality, StudyDay};
 use storydrill::store::{CardFilter, NewReview, Store};
-use storydrill::types::{Quality, StudyDay};
 
 const DECK_SIZE: usize = 10_000;
 
@@ -269,7 +269,7 @@ fn synth_deck(name: &str, prefix: &str, size: usize, rng: &mut Rng) -> Deck {
 /// One card's history: graded when due (sometimes early or late) from a random start in the
 /// window; a grade below 4 is re-drilled the same day, as step 7 asks.
 fn history(
-    card: storydrill::types::CardId,
+    card: storydrill::core::types::CardId,
     first: StudyDay,
     today: StudyDay,
     rng: &mut Rng,

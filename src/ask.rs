@@ -4,7 +4,7 @@ use anyhow::Context;
 use std::collections::VecDeque;
 use std::io::{BufRead, IsTerminal};
 
-use crate::text::sanitize;
+use crate::core::text::sanitize;
 
 /// One reply.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
-use crate::model::CardKind;
+use crate::core::model::CardKind;
 use crate::paint::ColorChoice;
 
 /// Drill your interview stories: pick the story that fits a question, tell it, check your facts.
@@ -57,7 +57,7 @@ pub enum Command {
         /// Card id, card key, or story key (its recall card)
         card: String,
         /// 0 blackout … 3 correct with difficulty, 4 after hesitation, 5 perfect
-        quality: crate::types::Quality,
+        quality: crate::core::types::Quality,
         #[arg(long)]
         json: bool,
     },
@@ -80,7 +80,7 @@ pub enum Command {
         json: bool,
         /// The file's format [default: detected from its content]
         #[arg(long, value_enum)]
-        format: Option<crate::exchange::Format>,
+        format: Option<crate::core::exchange::Format>,
         /// The deck for card files without a deck column [default: the file's name]
         #[arg(long)]
         deck: Option<String>,
@@ -91,8 +91,8 @@ pub enum Command {
         /// Write to FILE instead of standard output
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
-        #[arg(long, value_enum, default_value_t = crate::exchange::Format::Toml)]
-        format: crate::exchange::Format,
+        #[arg(long, value_enum, default_value_t = crate::core::exchange::Format::Toml)]
+        format: crate::core::exchange::Format,
     },
     /// Add your own story, question or card
     Add {

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Local};
 
-use crate::types::StudyDay;
+use crate::core::types::StudyDay;
 
 pub const NOW_VAR: &str = "STORYDRILL_NOW";
 

@@ -7,8 +7,8 @@ use anyhow::{bail, Context};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use crate::deck::{self, Deck};
-use crate::model::{Card, CardKind};
+use crate::core::deck::{self, Deck};
+use crate::core::model::{Card, CardKind};
 use crate::store::Store;
 
 /// Lets the user change a file.
@@ -49,7 +49,10 @@ impl Editor for EnvEditor {
     }
 
     fn reopen(&self, problem: &str) -> anyhow::Result<bool> {
-        eprintln!("storydrill: {}", crate::text::escape_controls(problem));
+        eprintln!(
+            "storydrill: {}",
+            crate::core::text::escape_controls(problem)
+        );
         if !std::io::stdin().is_terminal() {
             return Ok(false);
         }

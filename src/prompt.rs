@@ -14,7 +14,7 @@ use rustyline::{
 };
 use std::io::{BufRead, IsTerminal, Write};
 
-use crate::cloze::fold;
+use crate::core::text::fold;
 
 /// One read from the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -208,7 +208,7 @@ impl Prompt for LinePrompt {
             .to_string();
         let mut out = std::io::stdout().lock();
         // The echo is for a transcript; what was piped in must not drive the terminal either.
-        let _ = writeln!(out, "{prompt}{}", crate::text::sanitize(&line));
+        let _ = writeln!(out, "{prompt}{}", crate::core::text::sanitize(&line));
         Ok(Input::Line(line))
     }
 

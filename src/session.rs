@@ -10,19 +10,19 @@ use std::time::Instant;
 
 use crate::cli::ReviewArgs;
 use crate::clock::Clock;
-use crate::cloze;
 use crate::cmd::Ctx;
+use crate::core::cloze;
+use crate::core::judge::{self, CatalogEntry, Resolution};
+use crate::core::model::{Card, CardKind};
+use crate::core::queue::{self, DoneToday, Entry, Limits, Rng};
+use crate::core::sm2::{self, ReviewKind};
+use crate::core::text::{sanitize, wrap};
+use crate::core::types::{CardId, Quality, StudyDay};
 use crate::edit::EditOutcome;
-use crate::grading::{self, CatalogEntry, Resolution};
-use crate::model::{Card, CardKind};
 use crate::paint;
 use crate::prompt::{self, Input, Prompt, MAX_ANSWER_CHARS};
-use crate::queue::{self, DoneToday, Entry, Limits, Rng};
 use crate::settings::Settings;
-use crate::sm2::{self, ReviewKind};
 use crate::store::{NewReview, Store};
-use crate::text::{sanitize, wrap};
-use crate::types::{CardId, Quality, StudyDay};
 
 pub const SEED_VAR: &str = "STORYDRILL_SEED";
 
@@ -485,7 +485,7 @@ impl<'a> Session<'a> {
                 .and_then(|c| choice_index(trimmed).and_then(|i| c.get(i).cloned()));
             let resolution = match picked {
                 Some(key) => Resolution::Story(key),
-                None => grading::resolve(trimmed, &self.catalog),
+                None => judge::resolve(trimmed, &self.catalog),
             };
             match resolution {
                 Resolution::Ambiguous(keys) => {
@@ -540,7 +540,7 @@ impl<'a> Session<'a> {
                 paint::dimmed(&self.wrap(&format!("why: {}", card.back)))
             ))?;
         }
-        let suggestion = grading::suggest_match(correct, ms as u64, choices.is_some());
+        let suggestion = judge::suggest_match(correct, ms as u64, choices.is_some());
         Ok(Ok(Answered {
             answer: text.trim().to_string(),
             answered_story: story,
@@ -637,7 +637,7 @@ impl<'a> Session<'a> {
         let points = story.as_ref().map(|s| s.points.clone()).unwrap_or_default();
         let mut suggestion = None;
         if !points.is_empty() {
-            let covered = grading::coverage(&telling, &points);
+            let covered = judge::coverage(&telling, &points);
             let mut list = String::new();
             for (point, hit) in points.iter().zip(&covered) {
                 let mark = if telling.is_empty() {
@@ -653,7 +653,7 @@ impl<'a> Session<'a> {
             if !telling.is_empty() {
                 let n = covered.iter().filter(|c| **c).count();
                 self.say(&format!("covered {n} of {} key points\n", points.len()))?;
-                suggestion = Some(grading::suggest_recall(n, points.len()));
+                suggestion = Some(judge::suggest_recall(n, points.len()));
             }
         }
         Ok(Ok(Answered {
@@ -699,7 +699,7 @@ impl<'a> Session<'a> {
             "{verdict}\n{}\n",
             self.wrap(&cloze::full(&card.front))
         ))?;
-        let suggestion = grading::suggest_cloze(&typed, correct, ms as u64);
+        let suggestion = judge::suggest_cloze(&typed, correct, ms as u64);
         Ok(Ok(Answered {
             answer: typed.trim().to_string(),
             answered_story: None,

@@ -5,8 +5,8 @@ mod common;
 use common::{stderr, Env};
 use serde_json::{json, Value};
 
-use storydrill::sm2::{self, CardState, ReviewKind};
-use storydrill::types::{CardId, Quality, StudyDay};
+use storydrill::core::sm2::{self, CardState, ReviewKind};
+use storydrill::core::types::{CardId, Quality, StudyDay};
 
 /// Grades `card` with `quality` at `now` (RFC 3339) and returns `grade --json`.
 fn grade(env: &mut Env, now: &str, card: &str, quality: u8) -> Value {

@@ -362,14 +362,14 @@ fn whole_sessions_across_days_follow_sm2_and_one_card_per_story_a_day() {
             .prepare("SELECT kind, quality, day FROM review WHERE card_id = ?1 ORDER BY id")
             .unwrap();
         let entries: Vec<(
-            storydrill::sm2::ReviewKind,
-            storydrill::types::Quality,
-            storydrill::types::StudyDay,
+            storydrill::core::sm2::ReviewKind,
+            storydrill::core::types::Quality,
+            storydrill::core::types::StudyDay,
         )> = log
             .query_map([id], |r| {
                 let kind: String = r.get(0)?;
                 Ok((
-                    storydrill::sm2::ReviewKind::parse(&kind).unwrap(),
+                    storydrill::core::sm2::ReviewKind::parse(&kind).unwrap(),
                     r.get(1)?,
                     r.get(2)?,
                 ))
@@ -377,7 +377,7 @@ fn whole_sessions_across_days_follow_sm2_and_one_card_per_story_a_day() {
             .unwrap()
             .map(Result::unwrap)
             .collect();
-        let replayed = storydrill::sm2::replay(&entries);
+        let replayed = storydrill::core::sm2::replay(&entries);
         let stored: (u32, u16, u32, Option<String>) = conn
             .query_row(
                 "SELECT repetitions, easiness, interval_days, due FROM card WHERE id = ?1",

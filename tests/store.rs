@@ -5,9 +5,9 @@ mod common;
 use common::Env;
 
 use chrono::{TimeZone, Utc};
-use storydrill::sm2::{self, CardState};
+use storydrill::core::sm2::{self, CardState};
+use storydrill::core::types::{Quality, StudyDay};
 use storydrill::store::{NewReview, Store};
-use storydrill::types::{Quality, StudyDay};
 
 fn day(d: u32) -> StudyDay {
     StudyDay::from_ymd(2027, 1, d).unwrap()
@@ -161,7 +161,7 @@ fn changed_builtin_decks_are_reloaded_by_key_keeping_history() {
         .unwrap();
     assert_eq!(
         value,
-        storydrill::builtin::fingerprint(storydrill::builtin::DECKS[0].text)
+        storydrill::core::text::fingerprint(storydrill::core::builtin::DECKS[0].text)
     );
 }
 

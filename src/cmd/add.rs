@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use super::{print, print_json, Ctx};
 use crate::ask::{Input, Reply};
-use crate::deck::{self, Basic, Deck, Question, Source, StoryKind};
+use crate::core::deck::{self, Basic, Deck, Question, Source, StoryKind};
 use crate::edit::{edit_text, EnvEditor};
 use crate::store::Lookup;
 
@@ -322,7 +322,7 @@ pub fn read_text(path: &std::path::Path) -> anyhow::Result<String> {
         let line = head.iter().filter(|b| **b == b'\n').count() + 1;
         anyhow::anyhow!("{}:{line}: the file is not UTF-8 text", path.display())
     })?;
-    Ok(crate::text::normalize_file_text(text))
+    Ok(crate::core::text::normalize_file_text(text))
 }
 
 /// A key from a title: lowercase ASCII letters and digits, other runs as '-', at most 40 characters.

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 
 use super::{print, print_json, Ctx};
 use crate::ask::Input;
-use crate::text::sanitize;
+use crate::core::text::sanitize;
 
 pub fn suspend(ctx: &Ctx, references: &[String], suspended: bool) -> anyhow::Result<()> {
     let mut cards = Vec::new();
@@ -37,11 +37,11 @@ pub fn tag(
     for t in add.iter().map(|t| t.trim()) {
         if t.is_empty()
             || t.chars()
-                .any(|c| c.is_whitespace() || crate::text::is_hidden_control(c))
+                .any(|c| c.is_whitespace() || crate::core::text::is_hidden_control(c))
         {
             bail!(
                 "tag {} must be one word (no spaces or control characters)",
-                crate::text::quote(t)
+                crate::core::text::quote(t)
             );
         }
         if !tags.iter().any(|x| x == t) {
@@ -81,7 +81,7 @@ pub fn delete(ctx: &mut Ctx, reference: &str, yes: bool, json: bool) -> anyhow::
             );
         }
         let what = match &card.story {
-            Some(s) if card.kind == crate::model::CardKind::Recall => {
+            Some(s) if card.kind == crate::core::model::CardKind::Recall => {
                 format!(" (the recall card of story {s}: the story and its clozes go too)")
             }
             _ => String::new(),

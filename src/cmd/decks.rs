@@ -1,7 +1,7 @@
 //! `storydrill decks`: decks with card counts.
 
 use super::{print, print_json, Ctx};
-use crate::text::{pad, truncate, width};
+use crate::core::text::{pad, truncate, width};
 
 pub fn run(ctx: &Ctx, json: bool) -> anyhow::Result<()> {
     let decks = ctx.store.decks(ctx.today())?;
@@ -28,7 +28,7 @@ pub fn run(ctx: &Ctx, json: bool) -> anyhow::Result<()> {
             d.new,
             d.due,
             d.total,
-            truncate(&crate::text::sanitize(&d.title), 40)
+            truncate(&crate::core::text::sanitize(&d.title), 40)
         ));
     }
     print(&out)

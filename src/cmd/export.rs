@@ -5,10 +5,10 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::{print, Ctx};
-use crate::deck;
-use crate::exchange::{self, Format, Row};
+use crate::core::deck;
+use crate::core::exchange::{self, Format, Row};
+use crate::core::text::is_hidden_control;
 use crate::store::CardFilter;
-use crate::text::is_hidden_control;
 
 pub fn run(ctx: &Ctx, name: &str, output: Option<&Path>, format: Format) -> anyhow::Result<()> {
     let text = match format {

@@ -4,12 +4,12 @@ use anyhow::bail;
 use clap::Args;
 
 use super::{print, print_json, Ctx};
-use crate::arch;
 use crate::ask::{Input, Reply};
-use crate::deck::{self, Filled, StoryKind};
-use crate::fill::{self, Blank};
-use crate::model::Story;
-use crate::text::{sanitize, truncate};
+use crate::core::arch;
+use crate::core::deck::{self, Filled, StoryKind};
+use crate::core::fill::{self, Blank};
+use crate::core::model::Story;
+use crate::core::text::{sanitize, truncate};
 
 #[derive(Debug, Args)]
 pub struct FillArgs {
@@ -74,7 +74,7 @@ pub fn run(ctx: &mut Ctx, args: &FillArgs) -> anyhow::Result<()> {
                 "{:>3}  {:<13} {}  {answered}/{} filled\n",
                 s.number,
                 s.key,
-                crate::text::pad(&truncate(&sanitize(&s.title), 30), 30),
+                crate::core::text::pad(&truncate(&sanitize(&s.title), 30), 30),
                 blanks.len()
             ));
         }
@@ -162,7 +162,7 @@ pub fn run(ctx: &mut Ctx, args: &FillArgs) -> anyhow::Result<()> {
     )?;
 
     let key = deck::filled_key(&args.deck, &template);
-    let cards: Vec<crate::model::Card> = ctx
+    let cards: Vec<crate::core::model::Card> = ctx
         .store
         .cards(&crate::store::CardFilter {
             deck: Some(args.deck.clone()),
@@ -187,7 +187,7 @@ pub fn run(ctx: &mut Ctx, args: &FillArgs) -> anyhow::Result<()> {
         });
     }
     for w in &warnings {
-        eprintln!("warning: {}", crate::text::escape_controls(w));
+        eprintln!("warning: {}", crate::core::text::escape_controls(w));
     }
     print(&format!(
         "saved {answered} of {} answers for {} in deck {}: recall card {key} and {} card(s) for your facts\n",

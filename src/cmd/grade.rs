@@ -3,9 +3,9 @@
 use chrono::Utc;
 
 use super::{print, print_json, show, Ctx};
-use crate::sm2;
+use crate::core::sm2;
+use crate::core::types::Quality;
 use crate::store::NewReview;
-use crate::types::Quality;
 
 pub fn run(ctx: &mut Ctx, reference: &str, quality: Quality, json: bool) -> anyhow::Result<()> {
     let card = ctx.store.card(reference)?;

@@ -7,10 +7,10 @@ use std::path::Path;
 
 use super::{print, print_json, Ctx};
 use crate::ask::Input;
-use crate::deck;
-use crate::exchange::{self, Format, Row};
+use crate::core::deck;
+use crate::core::exchange::{self, Format, Row};
+use crate::core::text::sanitize;
 use crate::store::{ImportReport, Retire, WouldRetire};
-use crate::text::sanitize;
 
 /// Rows above which a terminal gets a progress bar.
 const PROGRESS_ABOVE: usize = 5_000;

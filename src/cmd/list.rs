@@ -2,8 +2,8 @@
 
 use super::{print, print_json, show, Ctx};
 use crate::cli::ListArgs;
+use crate::core::text::{pad, sanitize, truncate};
 use crate::store::CardFilter;
-use crate::text::{pad, sanitize, truncate};
 
 pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<()> {
     if let Some(deck) = &args.deck {
@@ -24,7 +24,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<()> {
     }
     let key_width = cards
         .iter()
-        .map(|c| crate::text::width(&c.key).min(24))
+        .map(|c| crate::core::text::width(&c.key).min(24))
         .max()
         .unwrap_or(3)
         .max(3);
@@ -50,7 +50,7 @@ pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<()> {
             truncate(&c.deck, 9),
             c.kind.as_str(),
             due,
-            truncate(&sanitize(&crate::cloze::full(&c.front)), 40)
+            truncate(&sanitize(&crate::core::cloze::full(&c.front)), 40)
         ));
     }
     print(&out)

@@ -24,10 +24,10 @@ use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
 use crate::clock::Clock;
+use crate::core::types::StudyDay;
 use crate::paint;
 use crate::settings::{self, Settings};
 use crate::store::Store;
-use crate::types::StudyDay;
 
 /// What every command that touches the database runs with.
 pub struct Ctx {
@@ -82,7 +82,7 @@ const ERROR_CHARS: usize = 2_000;
 
 /// An error as printed: its causes joined, hidden controls made visible, clipped.
 pub fn error_text(err: &anyhow::Error) -> String {
-    crate::text::escape_controls(&crate::text::clip(&format!("{err:#}"), ERROR_CHARS))
+    crate::core::text::escape_controls(&crate::core::text::clip(&format!("{err:#}"), ERROR_CHARS))
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
@@ -164,7 +164,7 @@ pub fn print(text: &str) -> anyhow::Result<()> {
 
 /// Pretty JSON on standard output, with the hidden controls serde_json leaves raw escaped.
 pub fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
-    let mut text = crate::text::escape_json(serde_json::to_string_pretty(value)?);
+    let mut text = crate::core::text::escape_json(serde_json::to_string_pretty(value)?);
     text.push('\n');
     print(&text)
 }

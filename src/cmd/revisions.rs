@@ -2,8 +2,8 @@
 //! import, edit and `fill` keeps when it replaces them.
 
 use super::{print, print_json, Ctx};
-use crate::model::CardKind;
-use crate::text::{sanitize, truncate};
+use crate::core::model::CardKind;
+use crate::core::text::{sanitize, truncate};
 
 pub fn run(ctx: &Ctx, reference: &str, json: bool) -> anyhow::Result<()> {
     let keys = keys_of(ctx, reference)?;

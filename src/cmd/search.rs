@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::{print, print_json, show, Ctx};
-use crate::text::{pad, sanitize, truncate};
+use crate::core::text::{pad, sanitize, truncate};
 
 #[derive(Serialize)]
 struct HitJson<'a> {
@@ -42,7 +42,7 @@ pub fn run(
     if hits.is_empty() {
         return print(&format!(
             "nothing found for {}\n",
-            crate::text::quote(&query)
+            crate::core::text::quote(&query)
         ));
     }
     let mut out = String::new();
@@ -54,7 +54,7 @@ pub fn run(
             pad(&truncate(&c.key, 28), 28),
             truncate(&c.deck, 9),
             c.kind.as_str(),
-            truncate(&sanitize(&crate::cloze::full(&c.front)), 44)
+            truncate(&sanitize(&crate::core::cloze::full(&c.front)), 44)
         ));
     }
     print(&out)

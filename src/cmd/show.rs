@@ -4,9 +4,9 @@ use serde::Serialize;
 use std::fmt::Write;
 
 use super::{print, print_json, Ctx};
-use crate::model::{Card, Review};
+use crate::core::model::{Card, Review};
+use crate::core::text::sanitize;
 use crate::paint;
-use crate::text::sanitize;
 
 /// The stable JSON shape of a card (`show`, `list`, `grade`).
 #[derive(Serialize)]

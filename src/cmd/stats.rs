@@ -6,10 +6,10 @@ use std::fmt::Write;
 
 use super::{print, print_json, Ctx};
 use crate::cli::StatsArgs;
+use crate::core::stats::{self, CardLine, Stats, StatsOptions, WindowCounts};
+use crate::core::text::{pad, sanitize, truncate, width};
+use crate::core::types::StudyDay;
 use crate::paint;
-use crate::stats::{self, CardLine, Stats, StatsOptions, WindowCounts};
-use crate::text::{pad, sanitize, truncate, width};
-use crate::types::StudyDay;
 
 /// The screen is drawn for this many columns.
 const COLUMNS: usize = 80;
@@ -426,7 +426,7 @@ fn card_line(c: &CardLine) -> String {
     );
     let text = match &c.title {
         Some(title) if c.kind == "recall" => sanitize(title),
-        _ => sanitize(&crate::cloze::full(&c.front)),
+        _ => sanitize(&crate::core::cloze::full(&c.front)),
     };
     let rest = COLUMNS.saturating_sub(width(&head)).max(8);
     format!("{head}{}", truncate(&text, rest))

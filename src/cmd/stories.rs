@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::{print, print_json, Ctx};
-use crate::text::{pad, sanitize, truncate};
+use crate::core::text::{pad, sanitize, truncate};
 
 #[derive(Serialize)]
 struct StoryJson<'a> {
@@ -41,7 +41,7 @@ pub fn run(ctx: &Ctx, json: bool) -> anyhow::Result<()> {
             pad(&truncate(&sanitize(&s.title), 34), 34),
             pad(&s.key, 20),
             s.deck,
-            if s.source == crate::deck::Source::Written {
+            if s.source == crate::core::deck::Source::Written {
                 " (written)"
             } else {
                 ""

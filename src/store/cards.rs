@@ -5,11 +5,11 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
 
 use super::Store;
-use crate::deck::{Source, StoryKind};
-use crate::model::{Card, CardKind, Review, Story};
-use crate::queue::Candidate;
-use crate::sm2::{CardState, ReviewKind};
-use crate::types::{CardId, Quality, StudyDay};
+use crate::core::deck::{Source, StoryKind};
+use crate::core::model::{Card, CardKind, Review, Story};
+use crate::core::queue::Candidate;
+use crate::core::sm2::{CardState, ReviewKind};
+use crate::core::types::{CardId, Quality, StudyDay};
 
 pub(super) const CARD_COLUMNS: &str = "c.id, c.key, d.name, c.kind, s.key, c.front, c.back, c.answers, c.tags, \
      c.suspended, c.retired, c.buried_until, c.repetitions, c.easiness, c.interval_days, c.due, c.lapses, \
@@ -272,12 +272,12 @@ impl Store {
     }
 
     /// The story catalog as answer matching needs it: number, title and aliases, by number.
-    pub fn catalog(&self) -> anyhow::Result<Vec<crate::grading::CatalogEntry>> {
+    pub fn catalog(&self) -> anyhow::Result<Vec<crate::core::judge::CatalogEntry>> {
         let mut stmt = self.conn.prepare(
             "SELECT key, number, title, aliases FROM story INDEXED BY story_catalog WHERE retired = 0 ORDER BY number",
         )?;
         let rows = stmt.query_map([], |r| {
-            Ok(crate::grading::CatalogEntry {
+            Ok(crate::core::judge::CatalogEntry {
                 key: r.get(0)?,
                 number: r.get(1)?,
                 title: r.get(2)?,

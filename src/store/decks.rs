@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::cards::json_list;
 use super::Store;
-use crate::deck::{self, Basic, Cloze, Deck, Filled, Question, Source, StoryKind};
-use crate::model::CardKind;
+use crate::core::deck::{self, Basic, Cloze, Deck, Filled, Question, Source, StoryKind};
+use crate::core::model::CardKind;
 
 /// Told how many cards of a deck have been written so far, and of how many.
 pub type Progress<'a> = &'a mut dyn FnMut(usize, usize);
@@ -380,7 +380,7 @@ fn import_in(
             kind: CardKind::Cloze,
             story: c.story.as_deref(),
             front: c.text.as_str().into(),
-            back: crate::cloze::full(&c.text),
+            back: crate::core::cloze::full(&c.text),
             answers: &[],
             tags: &c.tags,
         });
@@ -687,7 +687,7 @@ fn write_filled<'a>(
         let Some((kind, title, prompt, text)) = template else {
             bail!("filled template {:?} is not a known template", f.template);
         };
-        let blanks = crate::fill::blanks(&f.template, &text);
+        let blanks = crate::core::fill::blanks(&f.template, &text);
         if kind != StoryKind::Template.as_str() || blanks.is_empty() {
             bail!(
                 "{:?} is not a template with blanks to fill (see `storydrill fill`)",
@@ -708,7 +708,7 @@ fn write_filled<'a>(
             params![deck_id, f.template, to_json(&f.answers), position as i64],
         )?;
         let key = deck::filled_key(&deck.name, &f.template);
-        for card in crate::fill::cards(&title, &prompt, &text, &blanks, &f.answers) {
+        for card in crate::core::fill::cards(&title, &prompt, &text, &blanks, &f.answers) {
             let (key, kind, story) = match card.blank {
                 None => (key.clone(), CardKind::Recall, None),
                 Some(n) if card.cloze => (

@@ -117,7 +117,7 @@ fn check_is_ours(conn: &Connection, latest: u32) -> anyhow::Result<u32> {
             let mut listed: Vec<String> = tables
                 .iter()
                 .take(5)
-                .map(|t| crate::text::quote(t))
+                .map(|t| crate::core::text::quote(t))
                 .collect();
             if tables.len() > 5 {
                 listed.push(format!("and {} more", tables.len() - 5));

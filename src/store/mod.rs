@@ -19,7 +19,7 @@ use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::builtin;
+use crate::core::builtin;
 
 /// An open database, migrated and with the built-in decks loaded.
 pub struct Store {
@@ -70,7 +70,7 @@ fn check_path(path: &Path) -> anyhow::Result<()> {
         bail!(
             "{} is not a file path: storydrill keeps every answer in a database file, so pass --db \
              with a file name",
-            crate::text::quote(&text)
+            crate::core::text::quote(&text)
         );
     }
     let folder = match path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -189,7 +189,7 @@ impl Store {
     fn load_builtin_decks(&mut self) -> anyhow::Result<()> {
         for deck in builtin::DECKS {
             let meta_key = format!("builtin-deck:{}", deck.name);
-            let hash = builtin::fingerprint(deck.text);
+            let hash = crate::core::text::fingerprint(deck.text);
             if self.meta(&meta_key)?.as_deref() == Some(hash.as_str()) {
                 continue;
             }
@@ -199,7 +199,7 @@ impl Store {
                 self.import_deck(&parsed_deck, Retire::Allow)
                     .with_context(|| format!("could not load the built-in deck {}", d.file))?;
                 let key = format!("builtin-deck:{}", d.name);
-                self.set_meta(&key, &builtin::fingerprint(d.text))?;
+                self.set_meta(&key, &crate::core::text::fingerprint(d.text))?;
             }
             // A question of an earlier deck may name a story of a later one as its best answer;
             // that story did not exist yet when the question was loaded.

@@ -6,9 +6,9 @@ use std::collections::HashSet;
 
 use super::decks::{export_in, import_in_pub, story_exists_in};
 use super::Store;
-use crate::deck::{self, Deck};
-use crate::model::{Card, CardKind};
-use crate::types::CardId;
+use crate::core::deck::{self, Deck};
+use crate::core::model::{Card, CardKind};
+use crate::core::types::CardId;
 
 /// An earlier text of a card, a story or a filled template, kept when it was replaced.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use super::cards::{card_from_row, CARD_COLUMNS, CARD_FROM};
 use super::Store;
-use crate::model::Card;
+use crate::core::model::Card;
 
 /// One card found, with its bm25 score (lower is better).
 #[derive(Debug, Clone)]

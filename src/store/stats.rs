@@ -4,11 +4,11 @@
 use rusqlite::{params_from_iter, types::Value, Row};
 
 use super::Store;
-use crate::stats::{
+use crate::core::stats::{
     CardGroup, CardLine, ConfusionRow, DayCounts, DayRow, DueRow, StatsInput, StoryRow,
     CONFUSIONS_LISTED, FORECAST_DAYS, LEECHES_LISTED, LEECH_LAPSES, LOWEST_EASINESS,
 };
-use crate::types::StudyDay;
+use crate::core::types::StudyDay;
 
 /// `AND <column> = ?N` when a deck is asked for, with the deck id as the last parameter.
 struct DeckFilter {
@@ -249,9 +249,9 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sm2::{self, CardState};
+    use crate::core::sm2::{self, CardState};
+    use crate::core::types::Quality;
     use crate::store::NewReview;
-    use crate::types::Quality;
     use chrono::Utc;
 
     /// The aggregates recounted from the whole log, the way the migration backfills them.

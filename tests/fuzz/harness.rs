@@ -16,9 +16,9 @@ use std::time::{Duration, Instant};
 
 use storydrill::clock::Clock;
 use storydrill::cmd::{import, Ctx};
-use storydrill::exchange::{self, Format};
-use storydrill::grading;
-use storydrill::queue::Rng;
+use storydrill::core::exchange::{self, Format};
+use storydrill::core::judge;
+use storydrill::core::queue::Rng;
 use storydrill::settings::Settings;
 use storydrill::store::Store;
 
@@ -60,7 +60,15 @@ pub fn run(config: &Config) -> Result<Outcome, String> {
             }
             let pick = rng.below(seeds.files[i].len());
             let text = mutate(&mut rng, &seeds.files[i][pick]);
-            file_case(config, &pristine, *format, &text, n, &mut outcome)?;
+            file_case(
+                config,
+                &pristine,
+                seeds.pristine_hash,
+                *format,
+                &text,
+                n,
+                &mut outcome,
+            )?;
         }
         let pick = rng.below(seeds.answers.len());
         let answer = mutate(&mut rng, &seeds.answers[pick]);
@@ -73,8 +81,10 @@ struct Seeds {
     /// TOML, Anki and CSV files.
     files: [Vec<String>; 3],
     answers: Vec<String>,
-    catalog: Vec<grading::CatalogEntry>,
+    catalog: Vec<judge::CatalogEntry>,
     points: Vec<String>,
+    /// Every file case's database before the case.
+    pristine_hash: u64,
 }
 
 /// The built-in decks as files of each format, and the answers people type for them; also
@@ -84,7 +94,7 @@ fn seeds(pristine: &Path) -> Result<Seeds, String> {
     let mut toml = Vec::new();
     let mut anki = Vec::new();
     let mut csv = Vec::new();
-    for deck in storydrill::builtin::DECKS {
+    for deck in storydrill::core::builtin::DECKS {
         toml.push(deck.text.to_string());
         let cards = store
             .cards(&storydrill::store::CardFilter {
@@ -118,6 +128,13 @@ fn seeds(pristine: &Path) -> Result<Seeds, String> {
             .to_string(),
     );
     let catalog = store.catalog().map_err(|e| e.to_string())?;
+    // Each case starts from a copy of this one file: everything in it, nothing left in the WAL.
+    let mut store = store;
+    store
+        .connection()
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .map_err(|e| e.to_string())?;
+    let pristine_hash = dump_hash(&mut store);
     let mut answers: Vec<String> = Vec::new();
     let mut points = Vec::new();
     for s in store.stories().map_err(|e| e.to_string())? {
@@ -132,12 +149,14 @@ fn seeds(pristine: &Path) -> Result<Seeds, String> {
         answers,
         catalog,
         points,
+        pristine_hash,
     })
 }
 
 fn file_case(
     config: &Config,
     pristine: &Path,
+    before: u64,
     format: Format,
     text: &str,
     n: usize,
@@ -154,7 +173,6 @@ fn file_case(
         clock: Clock::parse("2027-01-04T09:30:00+08:00").map_err(|e| e.to_string())?,
         settings: Settings::default(),
     };
-    let before = dump_hash(&mut ctx.store);
     let name = format!("case-{n}.{}", extension(format));
     let fail = |why: String| -> String {
         let path = config.out.join(format!("failed-{n}.{}", extension(format)));
@@ -195,7 +213,7 @@ fn file_case(
                 return Err(fail(format!("the error does not name the file: {message}")));
             }
             let line = e
-                .downcast_ref::<storydrill::deck::DeckError>()
+                .downcast_ref::<storydrill::core::deck::DeckError>()
                 .map(|d| d.line)
                 .or_else(|| e.downcast_ref::<exchange::RowError>().map(|r| r.line));
             if let Some(line) = line {
@@ -225,10 +243,10 @@ fn answer_case(
 ) -> Result<(), String> {
     let started = Instant::now();
     let result = std::panic::catch_unwind(|| {
-        let _ = grading::resolve(answer, &seeds.catalog);
-        let _ = grading::coverage(answer, &seeds.points);
-        let _ = storydrill::cloze::blanks(answer);
-        let _ = storydrill::cloze::is_correct(answer, &[answer.to_string()]);
+        let _ = judge::resolve(answer, &seeds.catalog);
+        let _ = judge::coverage(answer, &seeds.points);
+        let _ = storydrill::core::cloze::blanks(answer);
+        let _ = storydrill::core::cloze::is_correct(answer, &[answer.to_string()]);
     });
     let took = started.elapsed();
     outcome.cases += 1;

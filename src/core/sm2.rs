@@ -6,7 +6,7 @@
 //! - "if interval is a fraction, round it up": ⌈I × EF⌉ computed in integers;
 //! - step 7: a card that already had its scheduled review today is only re-drilled; its schedule stays.
 
-use crate::types::{Easiness, Quality, StudyDay};
+use crate::core::types::{Easiness, Quality, StudyDay};
 
 /// The scheduling state of one card.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

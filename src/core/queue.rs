@@ -4,8 +4,8 @@
 
 use std::collections::{HashSet, VecDeque};
 
-use crate::model::CardKind;
-use crate::types::{CardId, StudyDay};
+use crate::core::model::CardKind;
+use crate::core::types::{CardId, StudyDay};
 
 /// A card as the queue sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,7 +6,7 @@
 //! Nginx, the application servers and the database (every request is taken to reach the database
 //! once: a conservative bound). The template counts users, requests/day and Nginx capacity in 万.
 
-use crate::fill::{Blank, BlankKind};
+use crate::core::fill::{Blank, BlankKind};
 
 pub const WAN: f64 = 10_000.0;
 pub const SECONDS_PER_DAY: f64 = 86_400.0;

@@ -1,5 +1,7 @@
 //! Cloze texts in Anki's `{{c1::answer::hint}}` syntax: find the blanks, show the question, compare answers.
 
+use crate::core::text::fold;
+
 /// One `{{cN::answer::hint}}` in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Blank {
@@ -97,24 +99,6 @@ fn render(text: &str, fill: impl Fn(&Blank) -> String) -> String {
     }
     out.push_str(&text[last..]);
     out
-}
-
-/// Folds text for lenient comparison: full-width to half-width, lowercase, no spaces or punctuation.
-pub fn fold(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\u{3000}' => ' ',
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            c => c,
-        })
-        .flat_map(char::to_lowercase)
-        .filter(|c| !c.is_whitespace() && !is_punctuation(*c))
-        .collect()
-}
-
-fn is_punctuation(c: char) -> bool {
-    c.is_ascii_punctuation()
-        || matches!(c, '\u{3000}'..='\u{303F}' | '\u{2010}'..='\u{206F}' | '\u{FE30}'..='\u{FE4F}' | '·')
 }
 
 /// Whether a typed answer matches the hidden answers (several blanks: typed in order, any separator).

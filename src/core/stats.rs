@@ -7,7 +7,7 @@
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::types::{Easiness, StudyDay};
+use crate::core::types::{Easiness, StudyDay};
 
 /// Days in the forecast, today first (today includes overdue cards).
 pub const FORECAST_DAYS: u32 = 14;

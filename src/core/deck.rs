@@ -5,7 +5,7 @@ use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use toml::Spanned;
 
-use crate::cloze;
+use crate::core::cloze;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Deck {
@@ -269,7 +269,7 @@ pub fn parse(
             line,
             column,
             // Messages quote the file (a key, a value the TOML reader did not expect): a bounded part.
-            message: crate::text::clip(&message, MESSAGE_CHARS),
+            message: crate::core::text::clip(&message, MESSAGE_CHARS),
         }
     };
     let raw: RawDeck = toml::from_str(source).map_err(|e| {
@@ -513,7 +513,7 @@ pub fn clean_tags(tags: &[String]) -> Vec<String> {
     for tag in tags {
         let t: String = tag
             .chars()
-            .filter(|c| !crate::text::is_hidden_control(*c))
+            .filter(|c| !crate::core::text::is_hidden_control(*c))
             .collect();
         let t = t.trim();
         if !t.is_empty() && !out.iter().any(|o| o == t) {
@@ -761,7 +761,9 @@ pub fn toml_string(value: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if crate::text::is_hidden_control(c) => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c if crate::core::text::is_hidden_control(c) => {
+                out.push_str(&format!("\\u{:04X}", c as u32))
+            }
             c => out.push(c),
         }
     }

@@ -297,7 +297,7 @@ pub fn cards(
                     blank: Some(i + 1),
                     cloze: true,
                     front: sentence.clone(),
-                    back: crate::cloze::full(&sentence),
+                    back: crate::core::cloze::full(&sentence),
                 }
             }
             _ => FillCard {
@@ -439,7 +439,7 @@ mod tests {
             cards[3].front
         );
         for c in cards.iter().filter(|c| c.cloze) {
-            crate::cloze::check(&c.front).unwrap();
+            crate::core::cloze::check(&c.front).unwrap();
         }
     }
 }
@@ -450,11 +450,11 @@ mod builtin_tests {
 
     #[test]
     fn every_built_in_template_but_the_advice_has_blanks() {
-        let decks = crate::builtin::parse_all().unwrap();
+        let decks = crate::core::builtin::parse_all().unwrap();
         let counts: Vec<(String, usize)> = decks
             .iter()
             .flat_map(|d| &d.stories)
-            .filter(|s| s.kind == crate::deck::StoryKind::Template)
+            .filter(|s| s.kind == crate::core::deck::StoryKind::Template)
             .map(|s| (s.key.clone(), blanks(&s.key, &s.text).len()))
             .collect();
         let get = |k: &str| counts.iter().find(|c| c.0 == k).map(|c| c.1);

@@ -1,7 +1,34 @@
-//! Terminal text: display width (Chinese is two columns), truncation, wrapping, and stripping control
-//! characters so a shared deck can never move the cursor, retitle the terminal or hide text.
+//! Text helpers, in one place: folding for lenient comparison, fingerprints, display width (Chinese
+//! is two columns), truncation, wrapping, and stripping control characters so a shared deck can
+//! never move the cursor, retitle the terminal or hide text.
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// Folds text for lenient comparison: full-width to half-width, lowercase, no spaces or punctuation.
+pub fn fold(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{3000}' => ' ',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            c => c,
+        })
+        .flat_map(char::to_lowercase)
+        .filter(|c| !c.is_whitespace() && !is_punctuation(*c))
+        .collect()
+}
+
+fn is_punctuation(c: char) -> bool {
+    c.is_ascii_punctuation()
+        || matches!(c, '\u{3000}'..='\u{303F}' | '\u{2010}'..='\u{206F}' | '\u{FE30}'..='\u{FE4F}' | '·')
+}
+
+/// A stable fingerprint of a deck text (FNV-1a, 64 bits), to notice when a newer storydrill ships changes.
+pub fn fingerprint(text: &str) -> String {
+    let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{hash:016x}")
+}
 
 /// Removes escape sequences and control characters (keeps newlines; tabs become spaces).
 pub fn sanitize(text: &str) -> String {
@@ -234,6 +261,12 @@ fn wrap_line(line: &str, columns: usize, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fingerprint_changes_with_the_text() {
+        assert_eq!(fingerprint("a"), fingerprint("a"));
+        assert_ne!(fingerprint("a"), fingerprint("b"));
+    }
 
     #[test]
     fn sanitize_strips_escapes_and_controls() {

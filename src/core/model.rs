@@ -3,9 +3,9 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::deck::{Source, StoryKind};
-use crate::sm2::{CardState, ReviewKind};
-use crate::types::{CardId, Quality, StudyDay};
+use crate::core::deck::{Source, StoryKind};
+use crate::core::sm2::{CardState, ReviewKind};
+use crate::core::types::{CardId, Quality, StudyDay};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]

@@ -8,8 +8,8 @@
 
 use std::collections::HashMap;
 
-use crate::deck::{self, Basic, Cloze, Deck, Question, Source, StoryKind};
-use crate::model::CardKind;
+use crate::core::deck::{self, Basic, Cloze, Deck, Question, Source, StoryKind};
+use crate::core::model::CardKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -101,7 +101,9 @@ pub fn html_escape(text: &str) -> String {
             '\n' => out.push_str("<br>"),
             '\r' => {}
             '\t' => out.push('\t'),
-            c if crate::text::is_hidden_control(c) => out.push_str(&format!("&#x{:x};", c as u32)),
+            c if crate::core::text::is_hidden_control(c) => {
+                out.push_str(&format!("&#x{:x};", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -293,7 +295,7 @@ pub fn deck_name(anki: &str) -> String {
 
 /// FNV-1a, for keys of rows that come without one.
 fn hash(text: &str) -> String {
-    crate::builtin::fingerprint(text)
+    crate::core::text::fingerprint(text)
 }
 
 fn key_for(given: Option<&str>, deck: &str, front: &str) -> String {
@@ -310,7 +312,7 @@ pub fn parse_anki(file: &str, text: &str, default_deck: &str) -> Result<Vec<Row>
     let err = |line: usize, reason: String| RowError {
         file: file.to_string(),
         line,
-        reason: crate::text::clip(&reason, MESSAGE_CHARS),
+        reason: crate::core::text::clip(&reason, MESSAGE_CHARS),
     };
     let mut separator = b'\t';
     let mut html = false;
@@ -416,7 +418,7 @@ pub fn parse_anki(file: &str, text: &str, default_deck: &str) -> Result<Vec<Row>
         );
         let is_cloze = match &notetype {
             Some(n) => n.to_lowercase().contains("cloze"),
-            None => crate::cloze::check(&front).is_ok(),
+            None => crate::core::cloze::check(&front).is_ok(),
         };
         let row = row_from_parts(RowParts {
             line,
@@ -534,7 +536,7 @@ fn row_from_parts(p: RowParts) -> Result<Row, String> {
         return Err("the front is empty".into());
     }
     if kind == CardKind::Cloze {
-        crate::cloze::check(&p.front).map_err(|m| format!("cloze text {m}"))?;
+        crate::core::cloze::check(&p.front).map_err(|m| format!("cloze text {m}"))?;
     }
     let key = key_for(p.key.as_deref(), &p.deck, &p.front);
     if kind == CardKind::Recall && story.is_none() {
@@ -573,7 +575,7 @@ pub fn parse_csv(file: &str, text: &str, default_deck: &str) -> Result<Vec<Row>,
     let err = |line: usize, reason: String| RowError {
         file: file.to_string(),
         line,
-        reason: crate::text::clip(&reason, MESSAGE_CHARS),
+        reason: crate::core::text::clip(&reason, MESSAGE_CHARS),
     };
     if let Some(line) = unterminated_quote(text, b',') {
         return Err(err(
@@ -634,7 +636,7 @@ pub fn parse_csv(file: &str, text: &str, default_deck: &str) -> Result<Vec<Row>,
             line,
             deck,
             key: key_col.map(|_| cell(key_col)),
-            is_cloze: kind.is_none() && crate::cloze::check(&front).is_ok(),
+            is_cloze: kind.is_none() && crate::core::cloze::check(&front).is_ok(),
             front,
             back: cell(back_col),
             tags: cell(tags_col)
@@ -664,7 +666,7 @@ fn title_from_prompt(prompt: &str) -> String {
     {
         return inner.to_string();
     }
-    crate::text::truncate(first, 40)
+    crate::core::text::truncate(first, 40)
 }
 
 /// Adds or updates the rows of one deck in `deck`, by key (nothing is removed: like Anki, an import

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use crate::cloze::fold;
+use crate::core::text::fold;
 
 /// A catalog entry as the answer matcher sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
