@@ -56,8 +56,11 @@ impl Editor for EnvEditor {
         if !std::io::stdin().is_terminal() {
             return Ok(false);
         }
-        crate::ask::Input::stdin()?
-            .confirm("reopen the editor to fix it? (no abandons the edit)", true)
+        crate::prompt::stdin()?.confirm(
+            "reopen the editor to fix it? (no abandons the edit)",
+            true,
+            &mut std::io::sink(),
+        )
     }
 }
 

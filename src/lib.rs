@@ -14,13 +14,11 @@
 
 pub mod core;
 
-pub mod ask;
 pub mod cli;
 pub mod clock;
 pub mod cmd;
 pub mod edit;
 pub mod paint;
 pub mod prompt;
-pub mod session;
 pub mod settings;
 pub mod store;

@@ -1,5 +1,9 @@
-//! Reading answers: rustyline on a terminal (line editing, history, Tab completion of story titles,
-//! Ctrl-C clears the line), plain lines from piped stdin, or a script in tests.
+//! The one input layer: every command that asks the user something asks through `Prompt` — a line,
+//! several lines, a yes/no, a choice. Three implementations: rustyline on a terminal (line editing,
+//! history, Tab completion of story titles, Ctrl-C clears the line), plain lines from piped stdin
+//! (echoed to the caller's writer, so a transcript reads like a session), and a script in tests.
+//!
+//! One UTF-8 policy: a piped line that is not UTF-8 is read with U+FFFD for the bad bytes.
 
 use rustyline::completion::{Completer, Pair};
 use rustyline::config::{Behavior, CompletionType, Config};
@@ -14,7 +18,7 @@ use rustyline::{
 };
 use std::io::{BufRead, IsTerminal, Write};
 
-use crate::core::text::fold;
+use crate::core::text::{fold, sanitize};
 
 /// One read from the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,17 +30,102 @@ pub enum Input {
     Eof,
 }
 
+/// Most bytes of one piped line that are kept: enough for any answer the session takes (see
+/// `MAX_ANSWER_CHARS`: 10,000 characters are at most 40,000 bytes), so a line longer than this is
+/// refused there, and reading it costs no more memory than this.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+
+/// Most characters an answer at a prompt may have.
+pub const MAX_ANSWER_CHARS: usize = 10_000;
+
 /// Where answers come from.
 pub trait Prompt {
-    fn read(&mut self, prompt: &str) -> anyhow::Result<Input>;
+    /// Shows `prompt` and reads one line. A piped prompt writes the prompt and the line it read to
+    /// `transcript`; a terminal shows them itself.
+    fn read(&mut self, prompt: &str, transcript: &mut dyn Write) -> anyhow::Result<Input>;
+
     /// Offer these completions (story titles) at the next reads; empty turns completion off.
     fn set_completions(&mut self, _candidates: Vec<String>) {}
+
     /// Whether a person at a terminal is answering (timings and confirmations make sense).
     fn is_terminal(&self) -> bool;
+
+    /// Lines up to an empty line or the end of input. None on Ctrl-C.
+    fn lines(
+        &mut self,
+        first_prompt: &str,
+        more_prompt: &str,
+        transcript: &mut dyn Write,
+    ) -> anyhow::Result<Option<Vec<String>>> {
+        let mut out = Vec::new();
+        loop {
+            let prompt = if out.is_empty() {
+                first_prompt
+            } else {
+                more_prompt
+            };
+            match self.read(prompt, transcript)? {
+                Input::Interrupted => return Ok(None),
+                Input::Eof => return Ok(Some(out)),
+                Input::Line(l) if l.trim().is_empty() => return Ok(Some(out)),
+                Input::Line(l) => out.push(l),
+            }
+        }
+    }
+
+    /// A yes/no question; Enter gives `default`. Ctrl-C or the end of input is "no".
+    fn confirm(
+        &mut self,
+        question: &str,
+        default: bool,
+        transcript: &mut dyn Write,
+    ) -> anyhow::Result<bool> {
+        let hint = if default { "[Y/n]" } else { "[y/N]" };
+        loop {
+            match self.read(&format!("{} {hint} ", sanitize(question)), transcript)? {
+                Input::Line(l) => match l.trim().to_lowercase().as_str() {
+                    "" => return Ok(default),
+                    "y" | "yes" => return Ok(true),
+                    "n" | "no" => return Ok(false),
+                    _ => continue,
+                },
+                Input::Eof | Input::Interrupted => return Ok(false),
+            }
+        }
+    }
+
+    /// One of `options`, by its number (1, 2, …); None on Ctrl-C or the end of input.
+    fn choice(
+        &mut self,
+        question: &str,
+        options: &[String],
+        transcript: &mut dyn Write,
+    ) -> anyhow::Result<Option<usize>> {
+        let mut menu = format!("{}\n", sanitize(question));
+        for (i, option) in options.iter().enumerate() {
+            menu.push_str(&format!("  {}) {}\n", i + 1, sanitize(option)));
+        }
+        transcript.write_all(menu.as_bytes())?;
+        loop {
+            match self.read(&format!("1-{}> ", options.len()), transcript)? {
+                Input::Line(l) => {
+                    if let Some(n) = l
+                        .trim()
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|n| (1..=options.len()).contains(n))
+                    {
+                        return Ok(Some(n - 1));
+                    }
+                }
+                Input::Eof | Input::Interrupted => return Ok(None),
+            }
+        }
+    }
 }
 
-/// Picks rustyline on a terminal, plain lines otherwise.
-pub fn for_stdin() -> anyhow::Result<Box<dyn Prompt>> {
+/// Standard input: rustyline when it is a terminal, plain lines otherwise.
+pub fn stdin() -> anyhow::Result<Box<dyn Prompt>> {
     if std::io::stdin().is_terminal() {
         Ok(Box::new(TerminalPrompt::new()?))
     } else {
@@ -52,6 +141,7 @@ pub struct TerminalPrompt {
 
 impl TerminalPrompt {
     pub fn new() -> anyhow::Result<TerminalPrompt> {
+        // Prompts go to the terminal itself when standard output is redirected (`--json > file`).
         let behavior = if std::io::stdout().is_terminal() {
             Behavior::Stdio
         } else {
@@ -73,8 +163,8 @@ impl TerminalPrompt {
 }
 
 impl Prompt for TerminalPrompt {
-    fn read(&mut self, prompt: &str) -> anyhow::Result<Input> {
-        match self.editor.readline(prompt) {
+    fn read(&mut self, prompt: &str, _transcript: &mut dyn Write) -> anyhow::Result<Input> {
+        match self.editor.readline(&sanitize(prompt)) {
             Ok(line) => Ok(Input::Line(line)),
             Err(ReadlineError::Interrupted) => Ok(Input::Interrupted),
             Err(ReadlineError::Eof) => Ok(Input::Eof),
@@ -160,19 +250,6 @@ impl Highlighter for StoryCompleter {}
 impl Validator for StoryCompleter {}
 impl rustyline::Helper for StoryCompleter {}
 
-/// Piped stdin: one line per read, echoed after the prompt so a transcript reads like a session.
-pub struct LinePrompt {
-    pub input: Box<dyn BufRead>,
-}
-
-/// Most bytes of one piped line that are kept: enough for any answer the session takes (see
-/// `MAX_ANSWER_CHARS`: 10,000 characters are at most 40,000 bytes), so a line longer than this is
-/// refused there, and reading it costs no more memory than this.
-pub const MAX_LINE_BYTES: usize = 64 * 1024;
-
-/// Most characters an answer at a prompt may have.
-pub const MAX_ANSWER_CHARS: usize = 10_000;
-
 /// Reads one line, keeping at most `MAX_LINE_BYTES` of it; the rest of a longer line is read and
 /// dropped. Returns the bytes read in all (0 at the end of the input).
 fn read_bounded_line(input: &mut dyn BufRead, bytes: &mut Vec<u8>) -> std::io::Result<usize> {
@@ -196,8 +273,13 @@ fn read_bounded_line(input: &mut dyn BufRead, bytes: &mut Vec<u8>) -> std::io::R
     }
 }
 
+/// Piped stdin: one line per read.
+pub struct LinePrompt {
+    pub input: Box<dyn BufRead>,
+}
+
 impl Prompt for LinePrompt {
-    fn read(&mut self, prompt: &str) -> anyhow::Result<Input> {
+    fn read(&mut self, prompt: &str, transcript: &mut dyn Write) -> anyhow::Result<Input> {
         let mut bytes = Vec::new();
         let read = read_bounded_line(self.input.as_mut(), &mut bytes)?;
         if read == 0 {
@@ -206,9 +288,8 @@ impl Prompt for LinePrompt {
         let line = String::from_utf8_lossy(&bytes)
             .trim_end_matches(['\n', '\r'])
             .to_string();
-        let mut out = std::io::stdout().lock();
         // The echo is for a transcript; what was piped in must not drive the terminal either.
-        let _ = writeln!(out, "{prompt}{}", crate::core::text::sanitize(&line));
+        let _ = writeln!(transcript, "{}{}", sanitize(prompt), sanitize(&line));
         Ok(Input::Line(line))
     }
 
@@ -217,10 +298,10 @@ impl Prompt for LinePrompt {
     }
 }
 
-/// Answers from a list, for unit tests of the session.
+/// Answers from a list, for unit tests.
 pub struct ScriptPrompt {
     pub lines: std::collections::VecDeque<Input>,
-    /// Answer as a person at a terminal would (the session then offers what it offers people).
+    /// Answer as a person at a terminal would (commands then offer what they offer people).
     pub terminal: bool,
 }
 
@@ -234,7 +315,7 @@ impl ScriptPrompt {
 }
 
 impl Prompt for ScriptPrompt {
-    fn read(&mut self, _prompt: &str) -> anyhow::Result<Input> {
+    fn read(&mut self, _prompt: &str, _transcript: &mut dyn Write) -> anyhow::Result<Input> {
         Ok(self.lines.pop_front().unwrap_or(Input::Eof))
     }
 
@@ -271,21 +352,52 @@ mod tests {
         let mut p = LinePrompt {
             input: Box::new(std::io::Cursor::new(text)),
         };
-        match p.read("").unwrap() {
+        match p.read("", &mut std::io::sink()).unwrap() {
             Input::Line(l) => assert_eq!(l.len(), MAX_LINE_BYTES),
             other => panic!("{other:?}"),
         }
-        assert_eq!(p.read("").unwrap(), Input::Line("next".into()));
+        assert_eq!(
+            p.read("", &mut std::io::sink()).unwrap(),
+            Input::Line("next".into())
+        );
     }
 
     #[test]
-    fn piped_lines_end_with_eof() {
+    fn piped_lines_end_with_eof_and_are_echoed_clean() {
         let mut p = LinePrompt {
-            input: Box::new(std::io::Cursor::new("a\n\nb")),
+            input: Box::new(std::io::Cursor::new(b"a\n\nb\xff\x1b[2J".to_vec())),
         };
-        assert_eq!(p.read("").unwrap(), Input::Line("a".into()));
-        assert_eq!(p.read("").unwrap(), Input::Line("".into()));
-        assert_eq!(p.read("").unwrap(), Input::Line("b".into()));
-        assert_eq!(p.read("").unwrap(), Input::Eof);
+        let mut out = Vec::new();
+        assert_eq!(p.read("> ", &mut out).unwrap(), Input::Line("a".into()));
+        assert_eq!(p.read("> ", &mut out).unwrap(), Input::Line("".into()));
+        assert_eq!(
+            p.read("> ", &mut out).unwrap(),
+            Input::Line("b\u{fffd}\u{1b}[2J".into())
+        );
+        assert_eq!(p.read("> ", &mut out).unwrap(), Input::Eof);
+        assert_eq!(String::from_utf8(out).unwrap(), "> a\n> \n> b\u{fffd}\n");
+    }
+
+    #[test]
+    fn lines_confirm_and_choice() {
+        let mut p = ScriptPrompt::new(&["a", "b", " ", "c"]);
+        let sink = &mut std::io::sink();
+        assert_eq!(
+            p.lines("", "", sink).unwrap(),
+            Some(vec!["a".into(), "b".into()])
+        );
+        assert_eq!(p.lines("", "", sink).unwrap(), Some(vec!["c".into()]));
+        let mut p = ScriptPrompt {
+            lines: [Input::Line("x".into()), Input::Interrupted].into(),
+            terminal: false,
+        };
+        assert_eq!(p.lines("", "", sink).unwrap(), None);
+        let mut p = ScriptPrompt::new(&["maybe", ""]);
+        assert!(p.confirm("ok?", true, sink).unwrap());
+        let mut p = ScriptPrompt::new(&["9", "two", "2"]);
+        let options = vec!["first".to_string(), "second".to_string()];
+        let mut shown = Vec::new();
+        assert_eq!(p.choice("which?", &options, &mut shown).unwrap(), Some(1));
+        assert!(String::from_utf8(shown).unwrap().contains("  2) second"));
     }
 }

@@ -5,9 +5,9 @@ use clap::{Args, Subcommand};
 use std::path::PathBuf;
 
 use super::{print, print_json, Ctx};
-use crate::ask::{Input, Reply};
 use crate::core::deck::{self, Basic, Deck, Question, Source, StoryKind};
 use crate::edit::{edit_text, EnvEditor};
+use crate::prompt::{self, Input};
 use crate::store::Lookup;
 
 #[derive(Debug, Subcommand)]
@@ -103,13 +103,14 @@ fn story(ctx: &mut Ctx, args: StoryArgs) -> anyhow::Result<()> {
     let mut questions = args.questions.clone();
     let ask_more = title.is_none() || (text.is_none() && !args.editor);
     if title.is_none() || text.is_none() {
-        let mut input = Input::stdin()?;
+        let mut input = prompt::stdin()?;
+        let quiet = &mut std::io::sink();
         let terminal = input.is_terminal();
         if title.is_none() {
-            match input.line("title: ")? {
-                Reply::Line(l) => title = Some(l),
-                Reply::Interrupted => bail!(INTERRUPTED),
-                Reply::Eof => bail!("no title given; nothing was saved"),
+            match input.read("title: ", quiet)? {
+                Input::Line(l) => title = Some(l),
+                Input::Interrupted => bail!(INTERRUPTED),
+                Input::Eof => bail!("no title given; nothing was saved"),
             }
         }
         if text.is_none() {
@@ -119,7 +120,7 @@ fn story(ctx: &mut Ctx, args: StoryArgs) -> anyhow::Result<()> {
                 if terminal {
                     eprintln!("the story's text (an empty line ends it):");
                 }
-                let lines = input.lines("> ", "> ")?.context(INTERRUPTED)?;
+                let lines = input.lines("> ", "> ", quiet)?.context(INTERRUPTED)?;
                 text = Some(lines.join("\n"));
             }
         }
@@ -129,7 +130,9 @@ fn story(ctx: &mut Ctx, args: StoryArgs) -> anyhow::Result<()> {
                     "key points a good telling must contain, one per line (an empty line ends):"
                 );
             }
-            points = input.lines("point> ", "point> ")?.context(INTERRUPTED)?;
+            points = input
+                .lines("point> ", "point> ", quiet)?
+                .context(INTERRUPTED)?;
         }
         if ask_more && questions.is_empty() {
             if terminal {
@@ -138,7 +141,7 @@ fn story(ctx: &mut Ctx, args: StoryArgs) -> anyhow::Result<()> {
                 );
             }
             questions = input
-                .lines("question> ", "question> ")?
+                .lines("question> ", "question> ", quiet)?
                 .context(INTERRUPTED)?;
         }
     }

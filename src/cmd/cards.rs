@@ -4,7 +4,6 @@ use anyhow::bail;
 use std::io::IsTerminal;
 
 use super::{print, print_json, Ctx};
-use crate::ask::Input;
 use crate::core::text::sanitize;
 
 pub fn suspend(ctx: &Ctx, references: &[String], suspended: bool) -> anyhow::Result<()> {
@@ -90,7 +89,7 @@ pub fn delete(ctx: &mut Ctx, reference: &str, yes: bool, json: bool) -> anyhow::
             "delete card #{} {}{what} and its {reviews} review(s)?",
             card.id, card.key
         );
-        if !Input::stdin()?.confirm(&question, false)? {
+        if !crate::prompt::stdin()?.confirm(&question, false, &mut std::io::sink())? {
             return print("nothing deleted\n");
         }
     }

@@ -14,9 +14,7 @@ pub fn run(ctx: &Ctx, name: &str, output: Option<&Path>, format: Format) -> anyh
     let text = match format {
         Format::Toml => deck::to_toml(&ctx.store.export_deck(name)?),
         Format::Anki | Format::Csv => {
-            if !ctx.store.deck_exists(name)? {
-                anyhow::bail!("no deck named {name:?} (see `storydrill decks`)");
-            }
+            ctx.store.require_deck(name)?;
             let rows: Vec<Row> = ctx
                 .store
                 .cards(&CardFilter {

@@ -4,12 +4,12 @@ use anyhow::bail;
 use clap::Args;
 
 use super::{print, print_json, Ctx};
-use crate::ask::{Input, Reply};
 use crate::core::arch;
 use crate::core::deck::{self, Filled, StoryKind};
 use crate::core::fill::{self, Blank};
 use crate::core::model::Story;
 use crate::core::text::{sanitize, truncate};
+use crate::prompt::{self, Input};
 
 #[derive(Debug, Args)]
 pub struct FillArgs {
@@ -94,7 +94,8 @@ pub fn run(ctx: &mut Ctx, args: &FillArgs) -> anyhow::Result<()> {
     };
     let mut answers = previous(ctx, &args.deck, &story.key)?;
     answers.resize(blanks.len(), String::new());
-    let mut input = Input::stdin()?;
+    let mut input = prompt::stdin()?;
+    let quiet = &mut std::io::sink();
     let terminal = input.is_terminal();
     if terminal {
         eprintln!(
@@ -119,10 +120,10 @@ pub fn run(ctx: &mut Ctx, args: &FillArgs) -> anyhow::Result<()> {
         } else {
             format!("{shown} [{}]: ", truncate(old, 30))
         };
-        match input.line(&prompt)? {
-            Reply::Interrupted => bail!("interrupted; nothing was saved"),
-            Reply::Eof => break,
-            Reply::Line(l) => match l.trim() {
+        match input.read(&prompt, quiet)? {
+            Input::Interrupted => bail!("interrupted; nothing was saved"),
+            Input::Eof => break,
+            Input::Line(l) => match l.trim() {
                 ":q" => break,
                 "" => {}
                 ":-" => answers[i].clear(),
@@ -133,7 +134,7 @@ pub fn run(ctx: &mut Ctx, args: &FillArgs) -> anyhow::Result<()> {
             },
         }
     }
-    if terminal && !input.confirm(&format!("save {entered} new answer(s)?"), true)? {
+    if terminal && !input.confirm(&format!("save {entered} new answer(s)?"), true, quiet)? {
         return print("nothing saved\n");
     }
     if answers.iter().all(|a| a.is_empty()) {

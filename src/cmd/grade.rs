@@ -5,7 +5,7 @@ use chrono::Utc;
 use super::{print, print_json, show, Ctx};
 use crate::core::sm2;
 use crate::core::types::Quality;
-use crate::store::NewReview;
+use crate::store::Answer;
 
 pub fn run(ctx: &mut Ctx, reference: &str, quality: Quality, json: bool) -> anyhow::Result<()> {
     let card = ctx.store.card(reference)?;
@@ -20,22 +20,14 @@ pub fn run(ctx: &mut Ctx, reference: &str, quality: Quality, json: bool) -> anyh
     let at = ctx.clock.now().with_timezone(&Utc);
     // The state is read again inside the transaction that logs the review: another storydrill may
     // have graded this card since `card` was read.
-    let (_, review) = ctx.store.review_card(card.id, |before| {
-        let (kind, after) = sm2::review(before, quality, today, false);
-        NewReview {
-            card_id: card.id,
-            at,
-            day: today,
-            quality,
-            kind,
-            answer: String::new(),
-            answered_story: None,
-            correct: None,
-            ms: 0,
-            before: *before,
-            after,
-        }
-    })?;
+    let answer = Answer {
+        quality,
+        text: String::new(),
+        answered_story: None,
+        correct: None,
+        ms: 0,
+    };
+    let (_, review) = ctx.store.record_answer(card.id, answer, at, today, false)?;
     let card = ctx.store.card_by_id(card.id)?;
     if json {
         let history = ctx.store.history(card.id)?;

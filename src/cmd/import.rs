@@ -6,7 +6,6 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use super::{print, print_json, Ctx};
-use crate::ask::Input;
 use crate::core::deck;
 use crate::core::exchange::{self, Format, Row};
 use crate::core::text::sanitize;
@@ -102,7 +101,8 @@ pub fn import_text(
                                 );
                             }
                             let question = format!("importing {name} would {what}. Do it?");
-                            if !Input::stdin()?.confirm(&question, false)? {
+                            let mut input = crate::prompt::stdin()?;
+                            if !input.confirm(&question, false, &mut std::io::sink())? {
                                 anyhow::bail!("{name}: not imported; nothing was changed");
                             }
                             ctx.store.import_deck(&parsed, Retire::Allow)

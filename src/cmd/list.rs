@@ -7,9 +7,7 @@ use crate::store::CardFilter;
 
 pub fn run(ctx: &Ctx, args: &ListArgs) -> anyhow::Result<()> {
     if let Some(deck) = &args.deck {
-        if !ctx.store.deck_exists(deck)? {
-            anyhow::bail!("no deck named {deck:?} (see `storydrill decks`)");
-        }
+        ctx.store.require_deck(deck)?;
     }
     let filter = CardFilter {
         deck: args.deck.clone(),

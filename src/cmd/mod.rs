@@ -10,6 +10,7 @@ pub mod fill;
 mod grade;
 pub mod import;
 mod list;
+pub mod review;
 mod revisions;
 mod search;
 pub mod show;
@@ -96,7 +97,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let command = cli.command.unwrap_or(Command::Review(Default::default()));
     let mut ctx = Ctx::open(cli.db)?;
     match command {
-        Command::Review(args) => return crate::session::run(&mut ctx, &args),
+        Command::Review(args) => return review::run(&mut ctx, &args),
         Command::Decks { json } => decks::run(&ctx, json)?,
         Command::Stories { json } => stories::run(&ctx, json)?,
         Command::List(args) => list::run(&ctx, &args)?,

@@ -24,9 +24,7 @@ pub fn run(
         anyhow::bail!("the search query is empty");
     }
     if let Some(d) = deck {
-        if !ctx.store.deck_exists(d)? {
-            anyhow::bail!("no deck named {d:?} (see `storydrill decks`)");
-        }
+        ctx.store.require_deck(d)?;
     }
     let hits = ctx.store.search(&query, deck, limit)?;
     if json {

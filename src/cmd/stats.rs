@@ -20,9 +20,7 @@ const STORIES_SHOWN: usize = 30;
 
 pub fn run(ctx: &Ctx, args: &StatsArgs) -> anyhow::Result<()> {
     if let Some(deck) = &args.deck {
-        if !ctx.store.deck_exists(deck)? {
-            anyhow::bail!("no deck named {deck:?} (see `storydrill decks`)");
-        }
+        ctx.store.require_deck(deck)?;
     }
     let today = ctx.today();
     let input = ctx

@@ -1,11 +1,109 @@
-//! Building a day's review queue: due cards first (most overdue first), then new cards, within the
-//! daily limits, one card per story per day (like Anki's bury siblings), re-drills at the end.
-//! Pure: plain data in, an ordered queue out.
+//! What card comes next, every rule of it: due cards first (most overdue first), then new cards,
+//! within the daily limits that count what was done today, one card per story per day (like Anki's
+//! bury siblings), re-drills of cards graded below 4 at the end, and which cards a session may show
+//! at all. Pure: plain data in, an ordered queue out. The store only fetches the rows.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
-use crate::core::model::CardKind;
-use crate::core::types::{CardId, StudyDay};
+use crate::core::model::{Card, CardKind};
+use crate::core::sm2::ReviewKind;
+use crate::core::types::{CardId, Quality, StudyDay};
+
+/// SM-2's step 7: after a day's reviews, the items that scored below 4 are repeated until they
+/// score 4 or more.
+pub const REDRILL_UNTIL: u8 = 4;
+
+/// Whether a grade sends the card back for a re-drill today.
+pub fn needs_redrill(q: Quality) -> bool {
+    q.get() < REDRILL_UNTIL
+}
+
+/// What a session is narrowed to (`review --deck`, `--kind`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub deck: Option<String>,
+    pub kind: Option<CardKind>,
+}
+
+/// Whether a session on `today` may show the card: not retired, suspended or skipped until later,
+/// and in the session's filter. (`Store::session_candidates` reads by the same rule, in SQL, so the
+/// partial indexes serve it; a test there checks the two agree.)
+pub fn may_show(card: &Card, today: StudyDay, filter: &Filter) -> bool {
+    !card.retired
+        && !card.suspended
+        && card.buried_until.is_none_or(|until| until <= today)
+        && filter.deck.as_deref().is_none_or(|d| d == card.deck)
+        && filter.kind.is_none_or(|k| k == card.kind)
+}
+
+/// One answer of the day, as the queue needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayAnswer {
+    pub card_id: CardId,
+    pub story: Option<String>,
+    pub quality: Quality,
+    pub kind: ReviewKind,
+    pub was_new: bool,
+}
+
+/// What today's log says was done: counts against the limits, stories shown, re-drills still owed.
+pub fn done_today(answers: &[DayAnswer]) -> DoneToday {
+    let mut done = DoneToday::default();
+    let mut last_quality: HashMap<CardId, (Quality, Option<String>)> = HashMap::new();
+    let mut order: Vec<CardId> = Vec::new();
+    for a in answers {
+        if let Some(story) = &a.story {
+            done.stories.insert(story.clone());
+        }
+        if a.kind == ReviewKind::Cram {
+            continue;
+        }
+        if a.kind == ReviewKind::Scheduled {
+            if a.was_new {
+                done.new_cards += 1;
+            } else {
+                done.reviews += 1;
+            }
+        }
+        if !last_quality.contains_key(&a.card_id) {
+            order.push(a.card_id);
+        }
+        last_quality.insert(a.card_id, (a.quality, a.story.clone()));
+    }
+    let mut seen = HashSet::new();
+    for id in order {
+        if let Some((q, story)) = last_quality.get(&id) {
+            if needs_redrill(*q) && seen.insert(id) {
+                done.pending_redrills.push((id, story.clone()));
+            }
+        }
+    }
+    done
+}
+
+/// Today's limits: new cards as asked (`--new`) or what is left of the day's allowance, and the
+/// day's reviews.
+pub fn limits(
+    asked_new: Option<u32>,
+    new_per_day: u32,
+    reviews_per_day: u32,
+    done: &DoneToday,
+) -> Limits {
+    Limits {
+        new: asked_new.unwrap_or_else(|| new_per_day.saturating_sub(done.new_cards)),
+        reviews: reviews_per_day,
+    }
+}
+
+/// How many due and new candidates to read for `build`: more than the limits, as some wait for a
+/// sibling or for their story's recall card.
+pub fn candidates_to_read(limits: Limits, done: &DoneToday) -> (u32, u32) {
+    let reviews_left = limits.reviews.saturating_sub(done.reviews);
+    (
+        reviews_left.saturating_mul(2).saturating_add(100),
+        limits.new.saturating_mul(10).saturating_add(100),
+    )
+}
 
 /// A card as the queue sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,8 +136,9 @@ pub struct Limits {
     pub reviews: u32,
 }
 
+/// A card waiting in the queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
+pub struct Queued {
     pub id: CardId,
     pub story: Option<String>,
     pub redrill: bool,
@@ -52,7 +151,7 @@ pub fn build(
     done: &DoneToday,
     limits: Limits,
     seed: u64,
-) -> VecDeque<Entry> {
+) -> VecDeque<Queued> {
     let mut rng = Rng::new(seed);
     let mut shown: HashSet<String> = done.stories.clone();
     let mut queue = VecDeque::new();
@@ -67,7 +166,7 @@ pub fn build(
             break;
         }
         if claim_story(&mut shown, card) {
-            queue.push_back(Entry {
+            queue.push_back(Queued {
                 id: card.id,
                 story: card.story.clone(),
                 redrill: false,
@@ -86,7 +185,7 @@ pub fn build(
         let waits_for_recall =
             card.kind != CardKind::Recall && card.story.is_some() && !card.recall_seen;
         if !waits_for_recall && claim_story(&mut shown, card) {
-            queue.push_back(Entry {
+            queue.push_back(Queued {
                 id: card.id,
                 story: card.story.clone(),
                 redrill: false,
@@ -97,7 +196,7 @@ pub fn build(
 
     for (id, story) in &done.pending_redrills {
         if !queue.iter().any(|e| e.id == *id) {
-            queue.push_back(Entry {
+            queue.push_back(Queued {
                 id: *id,
                 story: story.clone(),
                 redrill: true,
@@ -108,12 +207,12 @@ pub fn build(
 }
 
 /// Cram: every card given, shuffled; nothing is held back.
-pub fn cram(cards: &[Candidate], seed: u64) -> VecDeque<Entry> {
+pub fn cram(cards: &[Candidate], seed: u64) -> VecDeque<Queued> {
     let mut cards: Vec<&Candidate> = cards.iter().collect();
     Rng::new(seed).shuffle(&mut cards);
     cards
         .into_iter()
-        .map(|c| Entry {
+        .map(|c| Queued {
             id: c.id,
             story: c.story.clone(),
             redrill: false,
@@ -129,7 +228,7 @@ fn claim_story(shown: &mut HashSet<String>, card: &Candidate) -> bool {
 }
 
 /// Takes the next entry, avoiding two cards of the same story back to back when another is waiting.
-pub fn next(queue: &mut VecDeque<Entry>, last_story: Option<&str>) -> Option<Entry> {
+pub fn next(queue: &mut VecDeque<Queued>, last_story: Option<&str>) -> Option<Queued> {
     let index = queue
         .iter()
         .position(|e| e.story.is_none() || e.story.as_deref() != last_story)
@@ -190,7 +289,7 @@ mod tests {
         }
     }
 
-    fn ids(queue: &VecDeque<Entry>) -> Vec<i64> {
+    fn ids(queue: &VecDeque<Queued>) -> Vec<i64> {
         queue.iter().map(|e| e.id.0).collect()
     }
 
@@ -198,6 +297,134 @@ mod tests {
         new: 20,
         reviews: 200,
     };
+
+    fn answer(id: i64, story: Option<&str>, q: u8, kind: ReviewKind, was_new: bool) -> DayAnswer {
+        DayAnswer {
+            card_id: CardId(id),
+            story: story.map(String::from),
+            quality: Quality::new(q).unwrap(),
+            kind,
+            was_new,
+        }
+    }
+
+    #[test]
+    fn done_today_counts_limits_stories_and_owed_redrills() {
+        let log = vec![
+            answer(1, Some("a"), 2, ReviewKind::Scheduled, true),
+            answer(2, Some("b"), 5, ReviewKind::Scheduled, false),
+            answer(3, None, 3, ReviewKind::Scheduled, false),
+            answer(1, Some("a"), 3, ReviewKind::Redrill, false),
+            answer(3, None, 4, ReviewKind::Redrill, false),
+            answer(4, Some("c"), 0, ReviewKind::Cram, false),
+        ];
+        let done = done_today(&log);
+        assert_eq!((done.new_cards, done.reviews), (1, 2));
+        assert_eq!(
+            done.stories,
+            ["a", "b", "c"].iter().map(|s| s.to_string()).collect()
+        );
+        // Card 1 still below 4 after its re-drill; card 3 reached 4; cram answers owe nothing.
+        assert_eq!(
+            done.pending_redrills,
+            vec![(CardId(1), Some("a".to_string()))]
+        );
+    }
+
+    #[test]
+    fn below_four_is_redrilled() {
+        let redrilled: Vec<u8> = (0..=5)
+            .filter(|q| needs_redrill(Quality::new(*q).unwrap()))
+            .collect();
+        assert_eq!(redrilled, vec![0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn limits_count_new_cards_done_today_unless_asked() {
+        let done = DoneToday {
+            new_cards: 7,
+            reviews: 150,
+            ..Default::default()
+        };
+        assert_eq!(
+            limits(None, 20, 200, &done),
+            Limits {
+                new: 13,
+                reviews: 200
+            }
+        );
+        assert_eq!(
+            limits(Some(5), 20, 200, &done),
+            Limits {
+                new: 5,
+                reviews: 200
+            }
+        );
+        assert_eq!(limits(None, 5, 200, &done).new, 0);
+        assert_eq!(
+            candidates_to_read(
+                Limits {
+                    new: 5,
+                    reviews: 200
+                },
+                &done
+            ),
+            (200, 150)
+        );
+    }
+
+    #[test]
+    fn may_show_follows_flags_skips_and_the_filter() {
+        let card = Card {
+            id: CardId(1),
+            key: "k".into(),
+            deck: "d".into(),
+            kind: CardKind::Match,
+            story: None,
+            front: String::new(),
+            back: String::new(),
+            answers: vec![],
+            tags: vec![],
+            suspended: false,
+            retired: false,
+            buried_until: None,
+            state: crate::core::sm2::CardState::NEW,
+        };
+        let all = Filter::default();
+        assert!(may_show(&card, day(4), &all));
+        assert!(!may_show(
+            &Card {
+                retired: true,
+                ..card.clone()
+            },
+            day(4),
+            &all
+        ));
+        assert!(!may_show(
+            &Card {
+                suspended: true,
+                ..card.clone()
+            },
+            day(4),
+            &all
+        ));
+        let skipped = Card {
+            buried_until: Some(day(5)),
+            ..card.clone()
+        };
+        assert!(!may_show(&skipped, day(4), &all));
+        assert!(may_show(&skipped, day(5), &all));
+        let other_deck = Filter {
+            deck: Some("e".into()),
+            kind: None,
+        };
+        assert!(!may_show(&card, day(4), &other_deck));
+        let recall = Filter {
+            deck: None,
+            kind: Some(CardKind::Recall),
+        };
+        assert!(!may_show(&card, day(4), &recall));
+    }
 
     #[test]
     fn due_cards_come_first_most_overdue_first() {
@@ -345,9 +572,9 @@ mod tests {
 
     #[test]
     fn next_avoids_the_same_story_back_to_back() {
-        let mut q: VecDeque<Entry> = [("a", 1), ("a", 2), ("b", 3)]
+        let mut q: VecDeque<Queued> = [("a", 1), ("a", 2), ("b", 3)]
             .iter()
-            .map(|(s, i)| Entry {
+            .map(|(s, i)| Queued {
                 id: CardId(*i),
                 story: Some(s.to_string()),
                 redrill: true,

@@ -7,7 +7,7 @@ use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
 use super::Store;
 use crate::core::deck::{Source, StoryKind};
 use crate::core::model::{Card, CardKind, Review, Story};
-use crate::core::queue::Candidate;
+use crate::core::queue::{Candidate, DayAnswer, Filter};
 use crate::core::sm2::{CardState, ReviewKind};
 use crate::core::types::{CardId, Quality, StudyDay};
 
@@ -88,6 +88,19 @@ pub struct DeckSummary {
     pub total: u32,
 }
 
+/// What the user answered and the grade given, before it is logged.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub quality: Quality,
+    /// What was typed (a story, a telling, a blank's answer; empty when nothing was).
+    pub text: String,
+    /// Match cards: the story the answer named.
+    pub answered_story: Option<String>,
+    /// Match and cloze cards: whether the answer was right.
+    pub correct: Option<bool>,
+    pub ms: i64,
+}
+
 /// An answer about to be logged.
 #[derive(Debug, Clone)]
 pub struct NewReview {
@@ -154,11 +167,12 @@ impl Store {
     pub fn session_candidates(
         &self,
         today: StudyDay,
-        deck: Option<&str>,
-        kind: Option<CardKind>,
+        filter: &Filter,
         due_limit: u32,
         new_limit: u32,
     ) -> anyhow::Result<(Vec<Candidate>, Vec<Candidate>)> {
+        let (deck, kind) = (filter.deck.as_deref(), filter.kind);
+        // `queue::may_show`, in SQL so the partial indexes on due and new cards serve it.
         let base =
             "c.retired = 0 AND c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= ?1)
                     AND (?2 IS NULL OR c.deck_id = (SELECT id FROM deck WHERE name = ?2))
@@ -191,11 +205,8 @@ impl Store {
     }
 
     /// Every card a cram session may drill, as light rows.
-    pub fn cram_candidates(
-        &self,
-        deck: Option<&str>,
-        kind: Option<CardKind>,
-    ) -> anyhow::Result<Vec<Candidate>> {
+    pub fn cram_candidates(&self, filter: &Filter) -> anyhow::Result<Vec<Candidate>> {
+        let (deck, kind) = (filter.deck.as_deref(), filter.kind);
         let mut stmt = self.conn.prepare(
             "SELECT c.id, c.kind, s.key, c.due FROM card c LEFT JOIN story s ON s.id = c.story_id
              WHERE c.retired = 0 AND c.suspended = 0
@@ -261,6 +272,15 @@ impl Store {
             [name],
             |r| r.get(0),
         )?)
+    }
+
+    /// Ok when there is a deck of that name; the one "no deck named …" error otherwise.
+    pub fn require_deck(&self, name: &str) -> anyhow::Result<()> {
+        if self.deck_exists(name)? {
+            Ok(())
+        } else {
+            Err(no_deck(name))
+        }
     }
 
     /// The story catalog, by number.
@@ -364,6 +384,36 @@ impl Store {
         Ok((id, review))
     }
 
+    /// Grades a card: reads its state and logs `answer` with SM-2's step from that state (a
+    /// scheduled review, a same-day re-drill, or cram), in one transaction, committed before it
+    /// returns. The one write path of an answer: the session and `grade` both come here. Returns
+    /// the log row's id and the row.
+    pub fn record_answer(
+        &mut self,
+        card: CardId,
+        answer: Answer,
+        at: DateTime<Utc>,
+        today: StudyDay,
+        cram: bool,
+    ) -> anyhow::Result<(i64, NewReview)> {
+        self.review_card(card, |before| {
+            let (kind, after) = crate::core::sm2::review(before, answer.quality, today, cram);
+            NewReview {
+                card_id: card,
+                at,
+                day: today,
+                quality: answer.quality,
+                kind,
+                answer: answer.text,
+                answered_story: answer.answered_story,
+                correct: answer.correct,
+                ms: answer.ms,
+                before: *before,
+                after,
+            }
+        })
+    }
+
     /// Removes a logged answer and restores the card's state from before it (undo).
     pub fn undo_review(&mut self, review_id: i64) -> anyhow::Result<()> {
         let tx = self
@@ -422,6 +472,14 @@ impl Store {
         )?;
         Ok(())
     }
+}
+
+/// The error for a deck name that names no deck.
+pub(super) fn no_deck(name: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "no deck named {} (see `storydrill decks`)",
+        crate::core::text::quote(name)
+    )
 }
 
 const INSERT_REVIEW: &str = "INSERT INTO review (card_id, reviewed_at, day, quality, kind, answer, answered_story, correct, ms,
@@ -526,19 +584,9 @@ fn review_from_row(row: &Row<'_>) -> rusqlite::Result<Review> {
     })
 }
 
-/// One answer of the day, as the queue needs it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TodayAnswer {
-    pub card_id: CardId,
-    pub story: Option<String>,
-    pub quality: Quality,
-    pub kind: ReviewKind,
-    pub was_new: bool,
-}
-
 impl Store {
     /// Every answer logged on `day`, oldest first, with the card's story.
-    pub fn answers_on(&self, day: StudyDay) -> anyhow::Result<Vec<TodayAnswer>> {
+    pub fn answers_on(&self, day: StudyDay) -> anyhow::Result<Vec<DayAnswer>> {
         let mut stmt = self.conn.prepare(
             "SELECT r.card_id, s.key, r.quality, r.kind, r.before_reviews = 0
              FROM review r JOIN card c ON c.id = r.card_id LEFT JOIN story s ON s.id = c.story_id
@@ -546,7 +594,7 @@ impl Store {
         )?;
         let rows = stmt.query_map([day], |r| {
             let kind: String = r.get(3)?;
-            Ok(TodayAnswer {
+            Ok(DayAnswer {
                 card_id: r.get(0)?,
                 story: r.get(1)?,
                 quality: r.get(2)?,

@@ -138,7 +138,7 @@ impl Store {
     pub fn export_deck(&self, name: &str) -> anyhow::Result<Deck> {
         match export_in(&self.conn, name)? {
             Some(deck) => Ok(deck),
-            None => bail!("no deck named {name:?} (see `storydrill decks`)"),
+            None => Err(super::cards::no_deck(name)),
         }
     }
 }

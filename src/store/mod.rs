@@ -7,7 +7,7 @@ mod personal;
 mod search;
 mod stats;
 
-pub use cards::{CardFilter, DeckSummary, NewReview, TodayAnswer};
+pub use cards::{Answer, CardFilter, DeckSummary, NewReview};
 pub use decks::{ImportReport, Lookup, Progress, Retire, WouldRetire};
 pub use migrate::{LATEST_VERSION, MIGRATIONS};
 pub use personal::{Deleted, Revision};

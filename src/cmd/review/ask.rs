@@ -1,0 +1,329 @@
+//! Showing a card and reading its answer, one asker per kind. Each ends with what the answer was
+//! and the grade it suggests; a command typed instead comes back as `Stop::Command` through `?`.
+
+use std::time::Instant;
+
+use super::grade::Answered;
+use super::{elapsed_ms, Asked, Session};
+use crate::core::cloze;
+use crate::core::judge::{self, Resolution};
+use crate::core::model::{Card, CardKind};
+use crate::core::queue::Queued;
+use crate::core::text::sanitize;
+use crate::paint;
+use crate::prompt::MAX_ANSWER_CHARS;
+
+impl Session<'_> {
+    /// Shows the card's header and the card, and reads the answer.
+    pub(super) fn answer(&mut self, queued: &Queued, card: &Card) -> Asked<Answered> {
+        let left = self.queue.len() + 1;
+        let tag = if queued.redrill {
+            " · re-drill"
+        } else if self.args.cram {
+            " · cram"
+        } else {
+            ""
+        };
+        self.say(&format!(
+            "\n{}\n",
+            paint::dimmed(&format!(
+                "── {left} left · #{} {} · {}{tag}",
+                card.id,
+                card.deck,
+                card.kind.as_str()
+            ))
+        ))?;
+        match card.kind {
+            CardKind::Match => self.ask_match(card),
+            CardKind::Recall => self.ask_recall(card),
+            CardKind::Cloze => self.ask_cloze(card),
+            CardKind::Basic => self.ask_basic(card),
+        }
+    }
+
+    fn ask_match(&mut self, card: &Card) -> Asked<Answered> {
+        self.say(&format!(
+            "{}\n{}\n",
+            paint::bold("Which story fits?"),
+            self.wrap(&card.front)
+        ))?;
+        let shown = Instant::now();
+        let mut choices: Option<Vec<String>> = None;
+        if self.completions.is_empty() {
+            self.completions = self
+                .catalog
+                .iter()
+                .map(|s| format!("{} {}", s.number, sanitize(&s.title)))
+                .collect();
+        }
+        self.prompt.set_completions(self.completions.clone());
+        let named = self.read_story(card, &mut choices);
+        self.prompt.set_completions(Vec::new());
+        let (text, story) = named?;
+        let ms = elapsed_ms(shown);
+        let correct = story.as_ref().map(|s| card.answers.contains(s));
+        let best = card.answers.first().cloned().unwrap_or_default();
+        let verdict = match (&story, correct) {
+            (None, _) => format!("{} it is {}", paint::yellow("?"), self.story_label(&best)),
+            (Some(_), Some(true)) => format!(
+                "{} {}",
+                paint::green("✓ right:"),
+                self.story_label(story.as_deref().unwrap_or(&best))
+            ),
+            (Some(s), _) => format!(
+                "{} you said {}; it is {}",
+                paint::red("✗ wrong:"),
+                self.story_label(s),
+                self.story_label(&best)
+            ),
+        };
+        self.say(&format!("{verdict}\n"))?;
+        let others: Vec<String> = card
+            .answers
+            .iter()
+            .skip(1)
+            .map(|k| self.story_label(k))
+            .collect();
+        if !others.is_empty() {
+            self.say(&format!("also fits: {}\n", others.join(" · ")))?;
+        }
+        if !card.back.trim().is_empty() {
+            self.say(&format!(
+                "{}\n",
+                paint::dimmed(&self.wrap(&format!("why: {}", card.back)))
+            ))?;
+        }
+        let suggestion = judge::suggest_match(correct, ms as u64, choices.is_some());
+        Ok(Answered {
+            answer: text.trim().to_string(),
+            answered_story: story,
+            correct,
+            suggestion: Some(suggestion),
+            ms,
+        })
+    }
+
+    /// Reads answers until one names a story or says "I don't know" (None); `?` shows four choices.
+    fn read_story(
+        &mut self,
+        card: &Card,
+        choices: &mut Option<Vec<String>>,
+    ) -> Asked<(String, Option<String>)> {
+        loop {
+            let text = self.read("story> ")?;
+            let trimmed = text.trim();
+            if trimmed == "?" {
+                if choices.is_none() {
+                    *choices = Some(self.choices_for(card));
+                }
+                self.print_choices(choices.as_deref().unwrap_or_default())?;
+                continue;
+            }
+            let picked = choices
+                .as_ref()
+                .and_then(|c| choice_index(trimmed).and_then(|i| c.get(i).cloned()));
+            let resolution = match picked {
+                Some(key) => Resolution::Story(key),
+                None => judge::resolve(trimmed, &self.catalog),
+            };
+            match resolution {
+                Resolution::Ambiguous(keys) => {
+                    let list: Vec<String> = keys.iter().map(|k| self.story_label(k)).collect();
+                    self.say(&format!("which one? {}\n", list.join(" · ")))?;
+                }
+                Resolution::Unknown => {
+                    self.say(&format!(
+                        "no story matches “{}”: type a number, part of a title, ? for choices, or Enter if you don't know\n",
+                        sanitize(trimmed)
+                    ))?;
+                }
+                Resolution::DontKnow => return Ok((text, None)),
+                Resolution::Story(key) => return Ok((text, Some(key))),
+            }
+        }
+    }
+
+    /// Four stories to choose from: the right one and three others, shuffled.
+    fn choices_for(&mut self, card: &Card) -> Vec<String> {
+        let right = card.answers.first().cloned().unwrap_or_default();
+        let mut others: Vec<String> = self
+            .catalog
+            .iter()
+            .map(|e| e.key.clone())
+            .filter(|k| !card.answers.contains(k))
+            .collect();
+        self.rng.shuffle(&mut others);
+        let mut choices: Vec<String> = std::iter::once(right)
+            .chain(others.into_iter().take(3))
+            .collect();
+        self.rng.shuffle(&mut choices);
+        choices
+    }
+
+    fn print_choices(&mut self, choices: &[String]) -> anyhow::Result<()> {
+        let lines: Vec<String> = choices
+            .iter()
+            .enumerate()
+            .map(|(i, k)| format!("  {}) {}", (b'a' + i as u8) as char, self.story_label(k)))
+            .collect();
+        self.say(&format!("{}\n", lines.join("\n")))
+    }
+
+    fn ask_recall(&mut self, card: &Card) -> Asked<Answered> {
+        let story = match &card.story {
+            Some(key) => self.store.story(key)?,
+            None => None,
+        };
+        let title = story
+            .as_ref()
+            .map(|s| format!("{} {}", s.number, s.title))
+            .unwrap_or_else(|| card.key.clone());
+        self.say(&format!(
+            "{} {}\n{}\n{}\n",
+            paint::bold("Tell the story:"),
+            sanitize(&title),
+            self.wrap(&card.front),
+            paint::dimmed(
+                "type your telling (an empty line ends it), or press Enter now to tell it aloud"
+            )
+        ))?;
+        let shown = Instant::now();
+        let mut lines: Vec<String> = Vec::new();
+        let mut told = 0;
+        loop {
+            let prompt = if lines.is_empty() { "tell> " } else { "   .. " };
+            let line = self.read(prompt)?;
+            if line.trim().is_empty() {
+                break;
+            }
+            if told + line.chars().count() > MAX_ANSWER_CHARS {
+                self.say(&format!(
+                    "a telling is at most {MAX_ANSWER_CHARS} characters; that line was not taken (an empty line ends the telling)\n"
+                ))?;
+                continue;
+            }
+            told += line.chars().count();
+            lines.push(line);
+        }
+        let ms = elapsed_ms(shown);
+        let telling = lines.join("\n");
+        let mut model = String::new();
+        match &story {
+            Some(s) => {
+                model.push_str(&self.wrap(&s.text));
+                if let Some(written) = &s.written {
+                    model.push_str(&format!(
+                        "\n{}\n{}",
+                        paint::dimmed("(model answer written by storydrill)"),
+                        self.wrap(written)
+                    ));
+                }
+                if let Some(diagram) = &s.diagram {
+                    // Verbatim, never wrapped: the alignment is the point.
+                    model.push_str(&format!("\n\n{}", sanitize(diagram)));
+                }
+            }
+            None => model.push_str(&self.wrap(&card.back)),
+        }
+        self.say(&format!("\n{}\n{model}\n", paint::cyan("model answer")))?;
+        let points = story.as_ref().map(|s| s.points.clone()).unwrap_or_default();
+        let mut suggestion = None;
+        if !points.is_empty() {
+            let covered = judge::coverage(&telling, &points);
+            let mut list = String::new();
+            for (point, hit) in points.iter().zip(&covered) {
+                let mark = if telling.is_empty() {
+                    "•".to_string()
+                } else if *hit {
+                    paint::green("✓")
+                } else {
+                    paint::red("✗")
+                };
+                list.push_str(&format!("  {mark} {}\n", sanitize(point)));
+            }
+            self.say(&format!("\n{}\n{list}", paint::cyan("key points")))?;
+            if !telling.is_empty() {
+                let n = covered.iter().filter(|c| **c).count();
+                self.say(&format!("covered {n} of {} key points\n", points.len()))?;
+                suggestion = Some(judge::suggest_recall(n, points.len()));
+            }
+        }
+        Ok(Answered {
+            answer: telling,
+            answered_story: None,
+            correct: None,
+            suggestion,
+            ms,
+        })
+    }
+
+    fn ask_cloze(&mut self, card: &Card) -> Asked<Answered> {
+        let number = cloze::asked_number(&card.front);
+        self.say(&format!(
+            "{}\n{}\n",
+            paint::bold("Fill the blank:"),
+            self.wrap(&cloze::question(&card.front, number))
+        ))?;
+        let shown = Instant::now();
+        let typed = self.read("blank> ")?;
+        let ms = elapsed_ms(shown);
+        let expected = cloze::answers(&card.front, number);
+        let correct = cloze::is_correct(&typed, &expected);
+        let verdict = if typed.trim().is_empty() {
+            format!(
+                "{} {}",
+                paint::yellow("answer:"),
+                sanitize(&expected.join(" / "))
+            )
+        } else if correct {
+            paint::green("✓ right")
+        } else {
+            format!(
+                "{} it is {}",
+                paint::red("✗ wrong:"),
+                sanitize(&expected.join(" / "))
+            )
+        };
+        self.say(&format!(
+            "{verdict}\n{}\n",
+            self.wrap(&cloze::full(&card.front))
+        ))?;
+        let suggestion = judge::suggest_cloze(&typed, correct, ms as u64);
+        Ok(Answered {
+            answer: typed.trim().to_string(),
+            answered_story: None,
+            correct: Some(correct),
+            suggestion: Some(suggestion),
+            ms,
+        })
+    }
+
+    fn ask_basic(&mut self, card: &Card) -> Asked<Answered> {
+        self.say(&format!("{}\n", self.wrap(&card.front)))?;
+        let shown = Instant::now();
+        let typed = self.read("(Enter shows the answer) ")?;
+        let ms = elapsed_ms(shown);
+        self.say(&format!(
+            "{}\n{}\n",
+            paint::cyan("answer"),
+            self.wrap(&card.back)
+        ))?;
+        Ok(Answered {
+            answer: typed.trim().to_string(),
+            answered_story: None,
+            correct: None,
+            suggestion: None,
+            ms,
+        })
+    }
+}
+
+/// `a`–`d`: which of the four choices.
+pub(super) fn choice_index(text: &str) -> Option<usize> {
+    let mut chars = text.chars();
+    let c = chars.next()?.to_ascii_lowercase();
+    if chars.next().is_some() || !('a'..='d').contains(&c) {
+        return None;
+    }
+    Some(c as usize - 'a' as usize)
+}

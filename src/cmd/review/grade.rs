@@ -1,0 +1,136 @@
+//! The grade prompt (each grade's meaning and the interval it would give) and the commit of the
+//! answer, which is in the database before the next card shows.
+
+use chrono::Utc;
+
+use super::{Asked, Graded, Session};
+use crate::core::model::Card;
+use crate::core::queue::{self, Queued};
+use crate::core::sm2::{self, ReviewKind};
+use crate::core::types::Quality;
+use crate::paint;
+use crate::store::Answer;
+
+/// How a card was answered, before grading.
+pub(super) struct Answered {
+    pub answer: String,
+    pub answered_story: Option<String>,
+    pub correct: Option<bool>,
+    pub suggestion: Option<u8>,
+    pub ms: i64,
+}
+
+impl Session<'_> {
+    /// The grade prompt: each grade's meaning and the interval it would give; Enter takes the suggestion.
+    pub(super) fn ask_grade(&mut self, card: &Card, suggestion: Option<u8>) -> Asked<Quality> {
+        let mut lines = String::new();
+        for quality in (0..=5).rev().filter_map(Quality::new) {
+            let q = quality.get();
+            let (kind, after) = sm2::review(&card.state, quality, self.today, self.args.cram);
+            let effect = match kind {
+                ReviewKind::Scheduled => format!("{} d", after.interval_days),
+                ReviewKind::Redrill => "re-drill, schedule stays".into(),
+                ReviewKind::Cram => "cram, schedule stays".into(),
+            };
+            let marker = if suggestion == Some(q) {
+                paint::bold("›")
+            } else {
+                " ".into()
+            };
+            lines.push_str(&format!("{marker}{q} · {} → {effect}\n", quality.meaning()));
+        }
+        self.say(&lines)?;
+        let prompt = match suggestion {
+            Some(s) => format!("grade [{s}]> "),
+            None => "grade 0-5> ".to_string(),
+        };
+        loop {
+            let typed = self.read(&prompt)?;
+            let typed = typed.trim();
+            if typed.is_empty() {
+                if let Some(q) = suggestion.and_then(Quality::new) {
+                    return Ok(q);
+                }
+                self.say("type a grade 0-5\n")?;
+                continue;
+            }
+            match typed.parse::<Quality>() {
+                Ok(q) => return Ok(q),
+                Err(e) => self.say(&format!("{e}\n"))?,
+            }
+        }
+    }
+
+    /// Commits the grade, then says when the card comes back.
+    pub(super) fn record(
+        &mut self,
+        queued: &Queued,
+        card: &Card,
+        answered: Answered,
+        quality: Quality,
+    ) -> anyhow::Result<()> {
+        let at = self
+            .clock
+            .later_ms(self.started.elapsed().as_millis() as i64)
+            .now()
+            .with_timezone(&Utc);
+        let answer = Answer {
+            quality,
+            text: answered.answer,
+            answered_story: answered.answered_story,
+            correct: answered.correct,
+            ms: answered.ms,
+        };
+        // The state is read again in the transaction that logs the answer: another storydrill may
+        // have graded this card while it was on screen. The answer then counts from that state.
+        let (review_id, review) =
+            self.store
+                .record_answer(card.id, answer, at, self.today, self.args.cram)?;
+        if review.before != card.state {
+            self.say(&format!(
+                "card #{} was graded by another storydrill while it was on screen; your grade counts from that state\n",
+                card.id
+            ))?;
+        }
+        let (kind, after) = (review.kind, review.after);
+        self.graded.push(Graded {
+            review_id,
+            queued: queued.clone(),
+            quality,
+        });
+        self.summary.done += 1;
+        if quality.is_pass() {
+            self.summary.right += 1;
+        } else {
+            self.summary.wrong += 1;
+        }
+        let again = queue::needs_redrill(quality);
+        if again {
+            self.queue.push_back(Queued {
+                id: card.id,
+                story: card.story.clone(),
+                redrill: !self.args.cram,
+            });
+        }
+        let next = match (kind, after.due) {
+            (ReviewKind::Scheduled, Some(due)) => {
+                let days = after.interval_days;
+                format!(
+                    "next: in {days} day{} ({due})",
+                    if days == 1 { "" } else { "s" }
+                )
+            }
+            (ReviewKind::Cram, _) => "cram: schedule unchanged".to_string(),
+            _ => "re-drill: schedule unchanged".to_string(),
+        };
+        let tail = if again {
+            format!(
+                " · comes back at the end until you score {}",
+                queue::REDRILL_UNTIL
+            )
+        } else {
+            String::new()
+        };
+        self.say(&format!("{}{tail}\n", paint::dimmed(&next)))
+    }
+}
