@@ -86,11 +86,8 @@ enum Entry {
 
 impl Entry {
     fn of(deck: &Deck, card: &Card) -> anyhow::Result<Entry> {
-        for f in &deck.filled {
-            let key = deck::filled_key(&deck.name, &f.template);
-            if card.key == key || card.key.starts_with(&format!("{key}.")) {
-                return Ok(Entry::Filled(f.template.clone()));
-            }
+        if let Some(f) = deck::filled_template_of(&deck.name, &deck.filled, &card.key) {
+            return Ok(Entry::Filled(f.template.clone()));
         }
         let entry = match card.kind {
             CardKind::Recall => deck

@@ -678,17 +678,6 @@ pub fn merge(
     rows: &[&Row],
     story_exists: &dyn Fn(&str) -> bool,
 ) -> Result<usize, RowError> {
-    let generated: Vec<String> = deck
-        .filled
-        .iter()
-        .map(|f| deck::filled_key(&deck.name, &f.template))
-        .collect();
-    let is_generated = |key: &str| {
-        generated.iter().any(|g| {
-            key.strip_prefix(g.as_str())
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
-        })
-    };
     #[derive(Clone, Copy)]
     enum At {
         Question(usize),
@@ -717,7 +706,7 @@ pub fn merge(
             line: row.line,
             reason,
         };
-        if is_generated(&row.key) {
+        if deck::filled_template_of(&deck.name, &deck.filled, &row.key).is_some() {
             skipped += 1;
             continue;
         }

@@ -190,6 +190,34 @@ impl FromSql for Easiness {
     }
 }
 
+/// The enums stored by name: written as their name, read back only when the name is one of
+/// theirs (a value no storydrill writes is an error, never a default).
+macro_rules! stored_by_name {
+    ($($t:ty),*) => {$(
+        impl ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(self.as_str()))
+            }
+        }
+
+        impl FromSql for $t {
+            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+                let text = value.as_str()?;
+                <$t>::parse(text).ok_or_else(|| {
+                    FromSqlError::Other(format!("unknown {} {text:?}", stringify!($t)).into())
+                })
+            }
+        }
+    )*};
+}
+
+stored_by_name!(
+    crate::core::model::CardKind,
+    crate::core::deck::StoryKind,
+    crate::core::deck::Source,
+    crate::core::sm2::ReviewKind
+);
+
 /// A card's row id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(transparent)]
@@ -231,6 +259,22 @@ mod tests {
         round_trip(Quality::new(3).unwrap());
         round_trip(Easiness::from_hundredths(138));
         round_trip(CardId(42));
+    }
+
+    #[test]
+    fn stored_enums_round_trip_and_refuse_unknown_names() {
+        use crate::core::deck::{Source, StoryKind};
+        use crate::core::model::CardKind;
+        use crate::core::sm2::ReviewKind;
+        round_trip(CardKind::Cloze);
+        round_trip(StoryKind::Template);
+        round_trip(Source::Seed);
+        round_trip(ReviewKind::Redrill);
+        let conn = Connection::open_in_memory().unwrap();
+        let k: rusqlite::Result<CardKind> = conn.query_row("SELECT 'essay'", [], |r| r.get(0));
+        assert!(k.is_err());
+        let r: rusqlite::Result<ReviewKind> = conn.query_row("SELECT 'mock'", [], |r| r.get(0));
+        assert!(r.is_err());
     }
 
     #[test]

@@ -5,7 +5,6 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
 
 use super::Store;
-use crate::core::deck::{Source, StoryKind};
 use crate::core::model::{Card, CardKind, Review, Story};
 use crate::core::queue::{Candidate, DayAnswer, Filter};
 use crate::core::sm2::{CardState, ReviewKind};
@@ -18,17 +17,16 @@ pub(super) const CARD_FROM: &str =
     "FROM card c JOIN deck d ON d.id = c.deck_id LEFT JOIN story s ON s.id = c.story_id";
 
 pub(super) fn card_from_row(row: &Row<'_>) -> rusqlite::Result<Card> {
-    let kind: String = row.get(3)?;
     Ok(Card {
         id: row.get(0)?,
         key: row.get(1)?,
         deck: row.get(2)?,
-        kind: CardKind::parse(&kind).unwrap_or(CardKind::Basic),
+        kind: row.get(3)?,
         story: row.get(4)?,
         front: row.get(5)?,
         back: row.get(6)?,
-        answers: json_list(&row.get::<_, String>(7)?),
-        tags: json_list(&row.get::<_, String>(8)?),
+        answers: list(row, 7)?,
+        tags: list(row, 8)?,
         suspended: row.get(9)?,
         retired: row.get(10)?,
         buried_until: row.get(11)?,
@@ -44,8 +42,12 @@ pub(super) fn card_from_row(row: &Row<'_>) -> rusqlite::Result<Card> {
     })
 }
 
-pub(super) fn json_list(text: &str) -> Vec<String> {
-    serde_json::from_str(text).unwrap_or_default()
+/// A JSON list of strings in column `i`; anything else is an error, never an empty list.
+pub(super) fn list(row: &Row<'_>, i: usize) -> rusqlite::Result<Vec<String>> {
+    let text: String = row.get(i)?;
+    serde_json::from_str(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
 }
 
 const STORY_COLUMNS: &str =
@@ -58,14 +60,14 @@ fn story_from_row(row: &Row<'_>) -> rusqlite::Result<Story> {
         number: row.get(1)?,
         title: row.get(2)?,
         deck: row.get(3)?,
-        kind: StoryKind::parse(&row.get::<_, String>(4)?).unwrap_or(StoryKind::Story),
-        source: Source::parse(&row.get::<_, String>(5)?).unwrap_or(Source::Written),
-        aliases: json_list(&row.get::<_, String>(6)?),
+        kind: row.get(4)?,
+        source: row.get(5)?,
+        aliases: list(row, 6)?,
         prompt: row.get(7)?,
         text: row.get(8)?,
         written: row.get(9)?,
         diagram: row.get(10)?,
-        points: json_list(&row.get::<_, String>(11)?),
+        points: list(row, 11)?,
     })
 }
 
@@ -193,7 +195,7 @@ impl Store {
             let rows = stmt.query_map(params![today, deck, kind, limit], |r| {
                 Ok(Candidate {
                     id: r.get(0)?,
-                    kind: CardKind::parse(&r.get::<_, String>(1)?).unwrap_or(CardKind::Basic),
+                    kind: r.get(1)?,
                     story: r.get(2)?,
                     due: r.get(3)?,
                     recall_seen: r.get(4)?,
@@ -217,7 +219,7 @@ impl Store {
         let rows = stmt.query_map(params![deck, kind.map(CardKind::as_str)], |r| {
             Ok(Candidate {
                 id: r.get(0)?,
-                kind: CardKind::parse(&r.get::<_, String>(1)?).unwrap_or(CardKind::Basic),
+                kind: r.get(1)?,
                 story: r.get(2)?,
                 due: r.get(3)?,
                 recall_seen: true,
@@ -301,7 +303,7 @@ impl Store {
                 key: r.get(0)?,
                 number: r.get(1)?,
                 title: r.get(2)?,
-                aliases: json_list(&r.get::<_, String>(3)?),
+                aliases: list(r, 3)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -554,7 +556,6 @@ const REVIEW_COLUMNS: &str = "id, card_id, reviewed_at, day, quality, kind, answ
 
 fn review_from_row(row: &Row<'_>) -> rusqlite::Result<Review> {
     let at: String = row.get(2)?;
-    let kind: String = row.get(5)?;
     let state_at = |i: usize| -> rusqlite::Result<CardState> {
         Ok(CardState {
             repetitions: row.get(i)?,
@@ -574,7 +575,7 @@ fn review_from_row(row: &Row<'_>) -> rusqlite::Result<Review> {
             .unwrap_or_default(),
         day: row.get(3)?,
         quality: row.get(4)?,
-        kind: ReviewKind::parse(&kind).unwrap_or(ReviewKind::Scheduled),
+        kind: row.get(5)?,
         answer: row.get(6)?,
         answered_story: row.get(7)?,
         correct: row.get(8)?,
@@ -593,12 +594,11 @@ impl Store {
              WHERE r.day = ?1 ORDER BY r.id",
         )?;
         let rows = stmt.query_map([day], |r| {
-            let kind: String = r.get(3)?;
             Ok(DayAnswer {
                 card_id: r.get(0)?,
                 story: r.get(1)?,
                 quality: r.get(2)?,
-                kind: ReviewKind::parse(&kind).unwrap_or(ReviewKind::Scheduled),
+                kind: r.get(3)?,
                 was_new: r.get(4)?,
             })
         })?;

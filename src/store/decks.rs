@@ -4,9 +4,9 @@ use anyhow::bail;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use super::cards::json_list;
+use super::cards::list;
 use super::Store;
-use crate::core::deck::{self, Basic, Cloze, Deck, Filled, Question, Source, StoryKind};
+use crate::core::deck::{self, Basic, Cloze, Deck, Filled, Question};
 use crate::core::model::CardKind;
 
 /// Told how many cards of a deck have been written so far, and of how many.
@@ -46,16 +46,6 @@ pub enum Retire {
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("importing would retire {} card(s) of deck {} and delete the filled answers of {} template(s)", .0.retired, .0.deck, .0.filled_deleted.len())]
 pub struct WouldRetire(pub ImportReport);
-
-struct CardRow<'a> {
-    key: String,
-    kind: CardKind,
-    story: Option<&'a str>,
-    front: std::borrow::Cow<'a, str>,
-    back: String,
-    answers: &'a [String],
-    tags: &'a [String],
-}
 
 impl Store {
     /// Adds or updates a deck by stable keys, in one transaction: texts update (the earlier ones
@@ -204,7 +194,7 @@ fn with_stored_filled<'d>(
         .query_map([&deck.name], |r| {
             Ok(Filled {
                 template: r.get(0)?,
-                answers: json_list(&r.get::<_, String>(1)?),
+                answers: list(r, 1)?,
             })
         })?
         .collect::<Result<_, _>>()?;
@@ -244,15 +234,15 @@ pub(super) fn export_in(conn: &Connection, name: &str) -> anyhow::Result<Option<
                 key: r.get(0)?,
                 number: Some(r.get(1)?),
                 title: r.get(2)?,
-                kind: StoryKind::parse(&r.get::<_, String>(3)?).unwrap_or(StoryKind::Story),
-                source: Source::parse(&r.get::<_, String>(4)?).unwrap_or(Source::Written),
-                aliases: json_list(&r.get::<_, String>(5)?),
+                kind: r.get(3)?,
+                source: r.get(4)?,
+                aliases: list(r, 5)?,
                 prompt: r.get(6)?,
                 text: r.get(7)?,
                 written: r.get(8)?,
                 diagram: r.get(9)?,
-                points: json_list(&r.get::<_, String>(10)?),
-                tags: json_list(&r.get::<_, String>(11)?),
+                points: list(r, 10)?,
+                tags: list(r, 11)?,
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
@@ -262,21 +252,10 @@ pub(super) fn export_in(conn: &Connection, name: &str) -> anyhow::Result<Option<
         .query_map([deck_id], |r| {
             Ok(Filled {
                 template: r.get(0)?,
-                answers: json_list(&r.get::<_, String>(1)?),
+                answers: list(r, 1)?,
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
-    // The cards of filled templates are made from them, not written out.
-    let generated: Vec<String> = filled
-        .iter()
-        .map(|f| deck::filled_key(name, &f.template))
-        .collect();
-    let is_generated = |key: &str| {
-        generated.iter().any(|g| {
-            key.strip_prefix(g.as_str())
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
-        })
-    };
     let mut stmt = conn.prepare(
         "SELECT c.kind, c.key, s.key, c.front, c.back, c.answers, c.tags
          FROM card c LEFT JOIN story s ON s.id = c.story_id
@@ -293,24 +272,25 @@ pub(super) fn export_in(conn: &Connection, name: &str) -> anyhow::Result<Option<
     };
     let mut rows = stmt.query([deck_id])?;
     while let Some(r) = rows.next()? {
-        let kind: String = r.get(0)?;
+        let kind: CardKind = r.get(0)?;
         let key: String = r.get(1)?;
-        if is_generated(&key) {
+        // The cards of filled templates are made from them, not written out.
+        if deck::filled_template_of(name, &out.filled, &key).is_some() {
             continue;
         }
         let story: Option<String> = r.get(2)?;
         let front: String = r.get(3)?;
         let back: String = r.get(4)?;
-        let tags = json_list(&r.get::<_, String>(6)?);
-        match CardKind::parse(&kind) {
-            Some(CardKind::Match) => out.questions.push(Question {
+        let tags = list(r, 6)?;
+        match kind {
+            CardKind::Match => out.questions.push(Question {
                 key,
                 text: front,
-                answers: json_list(&r.get::<_, String>(5)?),
+                answers: list(r, 5)?,
                 why: back,
                 tags,
             }),
-            Some(CardKind::Cloze) => out.clozes.push(Cloze {
+            CardKind::Cloze => out.clozes.push(Cloze {
                 key,
                 story,
                 text: front,
@@ -351,52 +331,8 @@ fn import_in(
         params![deck_id, to_json(&deck.stories.iter().map(|s| s.key.clone()).collect::<Vec<_>>())],
     )?;
 
-    let mut rows: Vec<CardRow<'_>> = Vec::new();
-    for s in &deck.stories {
-        rows.push(CardRow {
-            key: s.recall_key(),
-            kind: CardKind::Recall,
-            story: Some(&s.key),
-            front: s.prompt.as_str().into(),
-            back: s.text.clone(),
-            answers: &[],
-            tags: &s.tags,
-        });
-    }
-    for q in &deck.questions {
-        rows.push(CardRow {
-            key: q.key.clone(),
-            kind: CardKind::Match,
-            story: q.answers.first().map(String::as_str),
-            front: q.text.as_str().into(),
-            back: q.why.clone(),
-            answers: &q.answers,
-            tags: &q.tags,
-        });
-    }
-    for c in &deck.clozes {
-        rows.push(CardRow {
-            key: c.key.clone(),
-            kind: CardKind::Cloze,
-            story: c.story.as_deref(),
-            front: c.text.as_str().into(),
-            back: crate::core::cloze::full(&c.text),
-            answers: &[],
-            tags: &c.tags,
-        });
-    }
-    for b in &deck.cards {
-        rows.push(CardRow {
-            key: b.key.clone(),
-            kind: CardKind::Basic,
-            story: None,
-            front: b.front.as_str().into(),
-            back: b.back.clone(),
-            answers: &[],
-            tags: &b.tags,
-        });
-    }
-    report.filled_deleted = write_filled(tx, deck_id, deck, &mut rows)?;
+    let rows = deck::cards(deck, &mut |key| template_of(tx, key))?;
+    report.filled_deleted = write_filled(tx, deck_id, deck)?;
 
     let existing = existing_cards(tx, deck_id)?;
     let mut keys: HashSet<&str> = HashSet::with_capacity(rows.len());
@@ -654,14 +590,9 @@ fn write_staged_cards(
     Ok(())
 }
 
-/// Stores the deck's filled templates and adds the cards made from them to `rows`; returns the
-/// templates whose stored answers the deck no longer has (deleted, kept as revisions).
-fn write_filled<'a>(
-    tx: &Transaction<'_>,
-    deck_id: i64,
-    deck: &'a Deck,
-    rows: &mut Vec<CardRow<'a>>,
-) -> anyhow::Result<Vec<String>> {
+/// Stores the deck's filled answers; returns the templates whose stored answers the deck no
+/// longer has (deleted, kept as revisions).
+fn write_filled(tx: &Transaction<'_>, deck_id: i64, deck: &Deck) -> anyhow::Result<Vec<String>> {
     let templates = to_json(
         &deck
             .filled
@@ -677,63 +608,30 @@ fn write_filled<'a>(
         .query_map(params![deck_id, templates], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     for (position, f) in deck.filled.iter().enumerate() {
-        let template: Option<(String, String, String, String)> = tx
-            .query_row(
-                "SELECT kind, title, prompt, text FROM story WHERE key = ?1 AND retired = 0",
-                [&f.template],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-            .optional()?;
-        let Some((kind, title, prompt, text)) = template else {
-            bail!("filled template {:?} is not a known template", f.template);
-        };
-        let blanks = crate::core::fill::blanks(&f.template, &text);
-        if kind != StoryKind::Template.as_str() || blanks.is_empty() {
-            bail!(
-                "{:?} is not a template with blanks to fill (see `storydrill fill`)",
-                f.template
-            );
-        }
-        if f.answers.len() > blanks.len() {
-            bail!(
-                "filled template {:?} has {} answers, but the template has {} blanks",
-                f.template,
-                f.answers.len(),
-                blanks.len()
-            );
-        }
         tx.execute(
             "INSERT INTO filled (deck_id, template, answers, position) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (deck_id, template) DO UPDATE SET answers = excluded.answers, position = excluded.position",
             params![deck_id, f.template, to_json(&f.answers), position as i64],
         )?;
-        let key = deck::filled_key(&deck.name, &f.template);
-        for card in crate::core::fill::cards(&title, &prompt, &text, &blanks, &f.answers) {
-            let (key, kind, story) = match card.blank {
-                None => (key.clone(), CardKind::Recall, None),
-                Some(n) if card.cloze => (
-                    format!("{key}.c{n}"),
-                    CardKind::Cloze,
-                    Some(f.template.as_str()),
-                ),
-                Some(n) => (
-                    format!("{key}.c{n}"),
-                    CardKind::Basic,
-                    Some(f.template.as_str()),
-                ),
-            };
-            rows.push(CardRow {
-                key,
-                kind,
-                story,
-                front: card.front.into(),
-                back: card.back,
-                answers: &[],
-                tags: &[],
-            });
-        }
     }
     Ok(deleted)
+}
+
+/// A template story by key, for the cards of a filled template.
+fn template_of(conn: &Connection, key: &str) -> anyhow::Result<Option<deck::Template>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT kind, title, prompt, text FROM story WHERE key = ?1 AND retired = 0",
+        )?
+        .query_row([key], |r| {
+            Ok(deck::Template {
+                kind: r.get(0)?,
+                title: r.get(1)?,
+                prompt: r.get(2)?,
+                text: r.get(3)?,
+            })
+        })
+        .optional()?)
 }
 
 /// `import_in` for the other store modules, without progress.

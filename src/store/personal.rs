@@ -125,21 +125,18 @@ fn remove_entry(
     card: &Card,
     deleted: &mut Deleted,
 ) -> anyhow::Result<()> {
-    for f in &deck.filled {
-        let key = deck::filled_key(&deck.name, &f.template);
-        if card.key == key {
-            let template = f.template.clone();
-            deck.filled.retain(|f| f.template != template);
-            return Ok(());
-        }
-        if card.key.starts_with(&format!("{key}.")) {
+    if let Some(f) = deck::filled_template_of(&deck.name, &deck.filled, &card.key) {
+        let template = f.template.clone();
+        let key = deck::filled_key(&deck.name, &template);
+        if card.key != key {
             bail!(
-                "card {} is made by `storydrill fill {}`: answer `:-` for that blank there to drop it, \
+                "card {} is made by `storydrill fill {template}`: answer `:-` for that blank there to drop it, \
                  or delete {key} to drop the whole filled template",
                 card.key,
-                f.template
             );
         }
+        deck.filled.retain(|f| f.template != template);
+        return Ok(());
     }
     match card.kind {
         CardKind::Recall => {
