@@ -74,9 +74,9 @@ pub enum EditOutcome {
     Abandoned,
 }
 
-/// Which entry of a deck a card comes from.
+/// The entry of a deck a card comes from: what an edit changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Entry {
+enum Target {
     Story(String),
     Question(String),
     Cloze(String),
@@ -84,20 +84,20 @@ enum Entry {
     Filled(String),
 }
 
-impl Entry {
-    fn of(deck: &Deck, card: &Card) -> anyhow::Result<Entry> {
+impl Target {
+    fn of(deck: &Deck, card: &Card) -> anyhow::Result<Target> {
         if let Some(f) = deck::filled_template_of(&deck.name, &deck.filled, &card.key) {
-            return Ok(Entry::Filled(f.template.clone()));
+            return Ok(Target::Filled(f.template.clone()));
         }
         let entry = match card.kind {
             CardKind::Recall => deck
                 .stories
                 .iter()
                 .find(|s| s.recall_key() == card.key)
-                .map(|s| Entry::Story(s.key.clone())),
-            CardKind::Match => Some(Entry::Question(card.key.clone())),
-            CardKind::Cloze => Some(Entry::Cloze(card.key.clone())),
-            CardKind::Basic => Some(Entry::Basic(card.key.clone())),
+                .map(|s| Target::Story(s.key.clone())),
+            CardKind::Match => Some(Target::Question(card.key.clone())),
+            CardKind::Cloze => Some(Target::Cloze(card.key.clone())),
+            CardKind::Basic => Some(Target::Basic(card.key.clone())),
         };
         match entry {
             Some(e) if !card.retired => Ok(e),
@@ -111,11 +111,11 @@ impl Entry {
 
     fn describe(&self) -> String {
         match self {
-            Entry::Story(k) => format!("story {k}"),
-            Entry::Question(k) => format!("question {k}"),
-            Entry::Cloze(k) => format!("cloze {k}"),
-            Entry::Basic(k) => format!("card {k}"),
-            Entry::Filled(t) => format!("filled template {t}"),
+            Target::Story(k) => format!("story {k}"),
+            Target::Question(k) => format!("question {k}"),
+            Target::Cloze(k) => format!("cloze {k}"),
+            Target::Basic(k) => format!("card {k}"),
+            Target::Filled(t) => format!("filled template {t}"),
         }
     }
 
@@ -131,7 +131,7 @@ impl Entry {
             filled: vec![],
         };
         match self {
-            Entry::Story(k) => {
+            Target::Story(k) => {
                 out.stories = deck
                     .stories
                     .iter()
@@ -139,7 +139,7 @@ impl Entry {
                     .cloned()
                     .collect()
             }
-            Entry::Question(k) => {
+            Target::Question(k) => {
                 out.questions = deck
                     .questions
                     .iter()
@@ -147,7 +147,7 @@ impl Entry {
                     .cloned()
                     .collect()
             }
-            Entry::Cloze(k) => {
+            Target::Cloze(k) => {
                 out.clozes = deck
                     .clozes
                     .iter()
@@ -155,10 +155,10 @@ impl Entry {
                     .cloned()
                     .collect()
             }
-            Entry::Basic(k) => {
+            Target::Basic(k) => {
                 out.cards = deck.cards.iter().filter(|c| &c.key == k).cloned().collect()
             }
-            Entry::Filled(t) => {
+            Target::Filled(t) => {
                 out.filled = deck
                     .filled
                     .iter()
@@ -201,27 +201,27 @@ impl Entry {
             }
         }
         match self {
-            Entry::Story(k) => {
+            Target::Story(k) => {
                 let s = edited.stories.first().ok_or_else(wrong)?;
                 key_changed(k, &s.key)?;
                 put(&mut deck.stories, s, |x| &x.key == k);
             }
-            Entry::Question(k) => {
+            Target::Question(k) => {
                 let q = edited.questions.first().ok_or_else(wrong)?;
                 key_changed(k, &q.key)?;
                 put(&mut deck.questions, q, |x| &x.key == k);
             }
-            Entry::Cloze(k) => {
+            Target::Cloze(k) => {
                 let c = edited.clozes.first().ok_or_else(wrong)?;
                 key_changed(k, &c.key)?;
                 put(&mut deck.clozes, c, |x| &x.key == k);
             }
-            Entry::Basic(k) => {
+            Target::Basic(k) => {
                 let c = edited.cards.first().ok_or_else(wrong)?;
                 key_changed(k, &c.key)?;
                 put(&mut deck.cards, c, |x| &x.key == k);
             }
-            Entry::Filled(t) => {
+            Target::Filled(t) => {
                 let f = edited.filled.first().ok_or_else(wrong)?;
                 key_changed(t, &f.template)?;
                 put(&mut deck.filled, f, |x| &x.template == t);
@@ -242,7 +242,7 @@ pub fn edit_card(
     editor: &dyn Editor,
 ) -> anyhow::Result<EditOutcome> {
     let deck = store.export_deck(&card.deck)?;
-    let entry = Entry::of(&deck, card)?;
+    let entry = Target::of(&deck, card)?;
     let original = format!("{HEADER}{}", deck::to_toml(&entry.extract(&deck)));
     let dir = TempDir::new()?;
     let name = format!("{}.toml", card.key.replace(['/', ':'], "_"));
@@ -267,7 +267,7 @@ pub fn edit_card(
     }
 }
 
-fn save(store: &mut Store, entry: &Entry, name: &str, text: &str) -> anyhow::Result<()> {
+fn save(store: &mut Store, entry: &Target, name: &str, text: &str) -> anyhow::Result<()> {
     let edited = {
         let s = &*store;
         deck::parse(name, text, &|k| s.story_exists(k).unwrap_or(false))?

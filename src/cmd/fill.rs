@@ -6,8 +6,8 @@ use clap::Args;
 use super::{print, print_json, Ctx};
 use crate::core::arch;
 use crate::core::deck::{self, Filled, StoryKind};
-use crate::core::fill::{self, Blank};
-use crate::core::model::Story;
+use crate::core::fill::{self, Slot};
+use crate::core::model::CatalogStory;
 use crate::core::text::{sanitize, truncate};
 use crate::prompt::{self, Input};
 
@@ -32,7 +32,7 @@ struct FillJson {
 }
 
 /// Templates with blanks, in catalog order.
-fn templates(ctx: &Ctx) -> anyhow::Result<Vec<(Story, Vec<Blank>)>> {
+fn templates(ctx: &Ctx) -> anyhow::Result<Vec<(CatalogStory, Vec<Slot>)>> {
     Ok(ctx
         .store
         .stories()?
@@ -200,7 +200,7 @@ pub fn run(ctx: &mut Ctx, args: &FillArgs) -> anyhow::Result<()> {
 }
 
 /// The architecture check's findings, one line each.
-fn architecture_warnings(blanks: &[Blank], answers: &[String]) -> Vec<String> {
+fn architecture_warnings(blanks: &[Slot], answers: &[String]) -> Vec<String> {
     let figures = arch::figures(blanks, answers);
     let (_, wrong) = arch::check(&figures);
     wrong.iter().map(|m| m.to_string()).collect()

@@ -6,7 +6,7 @@
 //! Nginx, the application servers and the database (every request is taken to reach the database
 //! once: a conservative bound). The template counts users, requests/day and Nginx capacity in 万.
 
-use crate::core::fill::{Blank, BlankKind};
+use crate::core::fill::{Slot, SlotKind};
 
 pub const WAN: f64 = 10_000.0;
 pub const SECONDS_PER_DAY: f64 = 86_400.0;
@@ -192,14 +192,14 @@ pub fn parse_wan(text: &str) -> Option<f64> {
 
 /// The figures of a filled architecture template, found by the words around each blank (so a
 /// reworded template still maps as long as those words stay).
-pub fn figures(blanks: &[Blank], answers: &[String]) -> Figures {
+pub fn figures(blanks: &[Slot], answers: &[String]) -> Figures {
     let mut f = Figures::default();
     for (blank, answer) in blanks.iter().zip(answers) {
         if answer.trim().is_empty() {
             continue;
         }
         let (before, after) = (blank.before.as_str(), blank.after.as_str());
-        if blank.kind == BlankKind::Extra {
+        if blank.kind == SlotKind::Extra {
             f.peak_factor = parse_number(answer);
         } else if after.starts_with("万活跃用户") {
             f.active_wan = parse_wan(answer);

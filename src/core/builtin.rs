@@ -45,6 +45,102 @@ pub fn parse_all() -> anyhow::Result<Vec<Deck>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::deck::{Source, StoryKind};
+
+    /// The document the built-in decks come from (a copy, so the check needs nothing outside the repo).
+    const SOURCE: &str = include_str!("../../decks/source.txt");
+
+    fn cjk(text: &str) -> usize {
+        text.chars()
+            .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+            .count()
+    }
+
+    /// The content rules of the built-in decks, beyond the deck format's: what comes from the
+    /// source document is verbatim, every entry can be found and drilled.
+    #[test]
+    fn built_in_decks_follow_their_content_rules() {
+        let decks = parse_all().unwrap();
+        let mut problems = Vec::new();
+        let mut accepted: std::collections::HashMap<&str, usize> = Default::default();
+        for q in decks.iter().flat_map(|d| &d.questions) {
+            for a in &q.answers {
+                *accepted.entry(a.as_str()).or_default() += 1;
+            }
+            if q.why.trim().is_empty() {
+                problems.push(format!("question {}: no why", q.key));
+            }
+            if !decks
+                .iter()
+                .flat_map(|d| &d.stories)
+                .any(|s| q.key.starts_with(&format!("{}.q", s.key)))
+            {
+                problems.push(format!("question {}: key is not <story>.qN", q.key));
+            }
+        }
+        for (d, s) in decks
+            .iter()
+            .flat_map(|d| d.stories.iter().map(move |s| (d, s)))
+        {
+            let what = format!("{} story {}", d.name, s.key);
+            let expected_kind = if d.name == "stories" {
+                StoryKind::Story
+            } else {
+                StoryKind::Template
+            };
+            if s.kind != expected_kind {
+                problems.push(format!("{what}: kind"));
+            }
+            if s.number.is_none() {
+                problems.push(format!("{what}: built-in stories have fixed numbers"));
+            }
+            if s.source == Source::Seed {
+                for (i, line) in s.text.lines().enumerate() {
+                    let line = line.trim();
+                    if !line.is_empty() && !SOURCE.contains(line) {
+                        problems.push(format!(
+                            "{what}: text line {} is not verbatim from the source",
+                            i + 1
+                        ));
+                    }
+                }
+            } else if s.kind == StoryKind::Story && !(150..=330).contains(&cjk(&s.text)) {
+                problems.push(format!(
+                    "{what}: a written story of {} Chinese characters",
+                    cjk(&s.text)
+                ));
+            }
+            if let Some(diagram) = &s.diagram {
+                for line in diagram.lines() {
+                    if !SOURCE.lines().any(|l| l.trim_end() == line.trim_end()) {
+                        problems.push(format!("{what}: diagram line {line:?} is not verbatim"));
+                    }
+                }
+            }
+            if !(3..=6).contains(&s.aliases.len())
+                || !s.aliases.iter().any(|a| cjk(a) > 0)
+                || !s
+                    .aliases
+                    .iter()
+                    .any(|a| a.chars().any(|c| c.is_ascii_alphabetic()))
+            {
+                problems.push(format!("{what}: 3-6 aliases, Chinese and Latin"));
+            }
+            if !(5..=8).contains(&s.points.len()) {
+                problems.push(format!("{what}: {} key points", s.points.len()));
+            }
+            if accepted.get(s.key.as_str()).copied().unwrap_or(0) < 3 {
+                problems.push(format!("{what}: fewer than 3 questions accept it"));
+            }
+        }
+        for c in decks.iter().flat_map(|d| &d.clozes) {
+            let story = c.story.as_deref().unwrap_or("");
+            if !c.key.starts_with(&format!("{story}.c")) {
+                problems.push(format!("cloze {}: key is not <story>.cN", c.key));
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
 
     #[test]
     fn built_in_decks_parse_and_export_canonically() {

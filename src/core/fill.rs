@@ -9,7 +9,7 @@ use std::ops::Range;
 
 /// Where an answer goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BlankKind {
+pub enum SlotKind {
     /// A run of underscores.
     Run,
     /// `_label_`: the label is a hint (`初级`) or the question (`who`).
@@ -20,9 +20,10 @@ pub enum BlankKind {
     Extra,
 }
 
+/// A blank of a template to fill (`cloze::Blank` is a blank of a cloze card).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Blank {
-    pub kind: BlankKind,
+pub struct Slot {
+    pub kind: SlotKind,
     /// The bytes the answer replaces (`Run`, `Marker`), or an empty range at the end of the line (`Line`).
     pub span: Option<Range<usize>>,
     /// The clause around the blank (between `，。；` or line breaks): the part before it and after it.
@@ -38,14 +39,14 @@ const CLAUSE_ENDS: &[char] = &['，', '。', '；', ';', '\n', '！', '？'];
 
 /// Every blank of a template's text, in order. `template` is the template's key (the architecture
 /// template gets one extra question, its peak factor).
-pub fn blanks(template: &str, text: &str) -> Vec<Blank> {
+pub fn blanks(template: &str, text: &str) -> Vec<Slot> {
     let mut found = underscore_blanks(text);
     if found.is_empty() {
         found = line_blanks(text);
     }
     if template == "architecture" && !found.is_empty() {
-        found.push(Blank {
-            kind: BlankKind::Extra,
+        found.push(Slot {
+            kind: SlotKind::Extra,
             span: None,
             before: "峰值系数（峰值 QPS ÷ 平均 QPS，空着就是 3）".into(),
             after: String::new(),
@@ -54,10 +55,10 @@ pub fn blanks(template: &str, text: &str) -> Vec<Blank> {
     found
 }
 
-fn underscore_blanks(text: &str) -> Vec<Blank> {
+fn underscore_blanks(text: &str) -> Vec<Slot> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let byte_at = |i: usize| chars.get(i).map_or(text.len(), |c| c.0);
-    let mut spans: Vec<(Range<usize>, BlankKind)> = Vec::new();
+    let mut spans: Vec<(Range<usize>, SlotKind)> = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         if chars[i].1 != '_' {
@@ -66,7 +67,7 @@ fn underscore_blanks(text: &str) -> Vec<Blank> {
         }
         let run = chars[i..].iter().take_while(|c| c.1 == '_').count();
         if run >= 2 {
-            spans.push((byte_at(i)..byte_at(i + run), BlankKind::Run));
+            spans.push((byte_at(i)..byte_at(i + run), SlotKind::Run));
             i += run;
             continue;
         }
@@ -83,7 +84,7 @@ fn underscore_blanks(text: &str) -> Vec<Blank> {
                 .is_none_or(|c| c.1 != '_' && !c.1.is_ascii_alphanumeric());
         if prev_ok && closes && (1..=12).contains(&label_len) {
             let label = text[byte_at(i + 1)..byte_at(close)].to_string();
-            spans.push((byte_at(i)..byte_at(close + 1), BlankKind::Marker(label)));
+            spans.push((byte_at(i)..byte_at(close + 1), SlotKind::Marker(label)));
             i = close + 1;
         } else {
             i += 1;
@@ -100,7 +101,7 @@ fn underscore_blanks(text: &str) -> Vec<Blank> {
                 .find(CLAUSE_ENDS)
                 .map(|p| p + span.end)
                 .unwrap_or(text.len());
-            Blank {
+            Slot {
                 kind,
                 before: text[start..span.start].trim_start().to_string(),
                 after: text[span.end..end].trim_end().to_string(),
@@ -145,7 +146,7 @@ fn outline(text: &str) -> Vec<OutlineLine> {
     lines
 }
 
-fn line_blanks(text: &str) -> Vec<Blank> {
+fn line_blanks(text: &str) -> Vec<Slot> {
     let lines = outline(text);
     let mut found = Vec::new();
     for (i, line) in lines.iter().enumerate() {
@@ -161,8 +162,8 @@ fn line_blanks(text: &str) -> Vec<Blank> {
             .find(|l| l.indent < line.indent)
             .map(|l| l.label.trim_end_matches(['：', ':']).to_string())
             .unwrap_or_default();
-        found.push(Blank {
-            kind: BlankKind::Line,
+        found.push(Slot {
+            kind: SlotKind::Line,
             span: Some(line.end..line.end),
             before: parent,
             after: line.label.trim_end_matches(['：', ':']).to_string(),
@@ -173,13 +174,13 @@ fn line_blanks(text: &str) -> Vec<Blank> {
 
 /// What the user is asked for blank `index`: the sentence around it, the blank as `____`, other blanks
 /// of the sentence with the answers given so far ("我叫____，我来自____" → "我叫").
-pub fn question(blanks: &[Blank], answers: &[String], index: usize) -> String {
+pub fn question(blanks: &[Slot], answers: &[String], index: usize) -> String {
     let blank = &blanks[index];
     match &blank.kind {
-        BlankKind::Extra => blank.before.clone(),
-        BlankKind::Line if blank.before.is_empty() => blank.after.clone(),
-        BlankKind::Line => format!("{} › {}", blank.before, blank.after),
-        BlankKind::Run | BlankKind::Marker(_) => {
+        SlotKind::Extra => blank.before.clone(),
+        SlotKind::Line if blank.before.is_empty() => blank.after.clone(),
+        SlotKind::Line => format!("{} › {}", blank.before, blank.after),
+        SlotKind::Run | SlotKind::Marker(_) => {
             let (before, after) = clause_parts(blanks, index, &|i| match answers
                 .get(i)
                 .filter(|a| !a.is_empty())
@@ -188,7 +189,7 @@ pub fn question(blanks: &[Blank], answers: &[String], index: usize) -> String {
                 None => "__".into(),
             });
             let hint = match &blank.kind {
-                BlankKind::Marker(label) => format!(" ({label})"),
+                SlotKind::Marker(label) => format!(" ({label})"),
                 _ => String::new(),
             };
             if after.is_empty() {
@@ -201,11 +202,7 @@ pub fn question(blanks: &[Blank], answers: &[String], index: usize) -> String {
 }
 
 /// The clause of blank `index` before and after it, other blanks in it written by `show`.
-fn clause_parts(
-    blanks: &[Blank],
-    index: usize,
-    show: &dyn Fn(usize) -> String,
-) -> (String, String) {
+fn clause_parts(blanks: &[Slot], index: usize, show: &dyn Fn(usize) -> String) -> (String, String) {
     let blank = &blanks[index];
     let span = blank.span.clone().unwrap_or_default();
     let clause_start = span.start - blank.before.len();
@@ -230,7 +227,7 @@ fn clause_parts(
 }
 
 /// The template text with the answers written in; a blank without an answer stays as it was.
-pub fn render(text: &str, blanks: &[Blank], answers: &[String]) -> String {
+pub fn render(text: &str, blanks: &[Slot], answers: &[String]) -> String {
     let mut out = String::with_capacity(text.len() + 64);
     let mut last = 0;
     for (blank, answer) in blanks
@@ -241,7 +238,7 @@ pub fn render(text: &str, blanks: &[Blank], answers: &[String]) -> String {
         out.push_str(&text[last..span.start]);
         match (&blank.kind, answer.is_empty()) {
             (_, true) => out.push_str(&text[span.clone()]),
-            (BlankKind::Line, false) => {
+            (SlotKind::Line, false) => {
                 if !text[..span.start].ends_with(['：', ':']) {
                     out.push('：');
                 }
@@ -272,7 +269,7 @@ pub fn cards(
     title: &str,
     prompt: &str,
     text: &str,
-    blanks: &[Blank],
+    blanks: &[Slot],
     answers: &[String],
 ) -> Vec<FillCard> {
     let mut out = vec![FillCard {
@@ -283,7 +280,7 @@ pub fn cards(
     }];
     for (i, (blank, answer)) in blanks.iter().zip(answers).enumerate() {
         let answer = answer.trim();
-        if answer.is_empty() || blank.kind == BlankKind::Extra {
+        if answer.is_empty() || blank.kind == SlotKind::Extra {
             continue;
         }
         let short = answer.chars().count() <= CLOZE_MAX_CHARS
@@ -291,7 +288,7 @@ pub fn cards(
             && !answer.contains("}}")
             && !answer.contains("::");
         let card = match &blank.kind {
-            BlankKind::Run | BlankKind::Marker(_) if short => {
+            SlotKind::Run | SlotKind::Marker(_) if short => {
                 let sentence = sentence_with(blanks, answers, i, &format!("{{{{c1::{answer}}}}}"));
                 FillCard {
                     blank: Some(i + 1),
@@ -314,13 +311,13 @@ pub fn cards(
 
 /// The clause of blank `index` with `this` in the blank and the other blanks answered (or as they
 /// read in the template).
-fn sentence_with(blanks: &[Blank], answers: &[String], index: usize, this: &str) -> String {
+fn sentence_with(blanks: &[Slot], answers: &[String], index: usize, this: &str) -> String {
     let (before, after) = clause_parts(blanks, index, &|i| match (
         answers.get(i).filter(|a| !a.is_empty()),
         &blanks[i].kind,
     ) {
         (Some(a), _) => a.clone(),
-        (None, BlankKind::Marker(label)) => label.clone(),
+        (None, SlotKind::Marker(label)) => label.clone(),
         (None, _) => "____".into(),
     });
     format!("{before}{this}{after}")
@@ -343,7 +340,7 @@ mod tests {
         assert_eq!(b.len(), 5);
         assert_eq!((b[0].before.as_str(), b[0].after.as_str()), ("我叫", ""));
         assert_eq!((b[2].before.as_str(), b[2].after.as_str()), ("今年", "岁"));
-        assert_eq!(b[3].kind, BlankKind::Marker("初级".into()));
+        assert_eq!(b[3].kind, SlotKind::Marker("初级".into()));
         let none = vec![String::new(); 5];
         assert_eq!(question(&b, &none, 0), "我叫");
         assert_eq!(question(&b, &none, 2), "今年____岁");
@@ -359,7 +356,7 @@ mod tests {
         let labels: Vec<_> = b
             .iter()
             .map(|b| match &b.kind {
-                BlankKind::Marker(l) => l.as_str(),
+                SlotKind::Marker(l) => l.as_str(),
                 _ => "run",
             })
             .collect();
@@ -414,7 +411,7 @@ mod tests {
     fn architecture_gets_a_peak_factor_question() {
         let b = blanks("architecture", "我们有____万下载");
         assert_eq!(b.len(), 2);
-        assert_eq!(b[1].kind, BlankKind::Extra);
+        assert_eq!(b[1].kind, SlotKind::Extra);
         assert_eq!(
             render("我们有____万下载", &b, &strings(&["100", "3"])),
             "我们有100万下载"

@@ -62,7 +62,7 @@ pub struct Card {
 
 /// One entry of the story catalog.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Story {
+pub struct CatalogStory {
     pub key: String,
     pub number: u32,
     pub title: String,

@@ -5,7 +5,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
 
 use super::Store;
-use crate::core::model::{Card, CardKind, Review, Story};
+use crate::core::model::{Card, CardKind, CatalogStory, Review};
 use crate::core::queue::{Candidate, DayAnswer, Filter};
 use crate::core::sm2::{CardState, ReviewKind};
 use crate::core::types::{CardId, Quality, StudyDay};
@@ -54,8 +54,8 @@ const STORY_COLUMNS: &str =
     "s.key, s.number, s.title, d.name, s.kind, s.source, s.aliases, s.prompt, s.text, \
      s.written, s.diagram, s.points";
 
-fn story_from_row(row: &Row<'_>) -> rusqlite::Result<Story> {
-    Ok(Story {
+fn story_from_row(row: &Row<'_>) -> rusqlite::Result<CatalogStory> {
+    Ok(CatalogStory {
         key: row.get(0)?,
         number: row.get(1)?,
         title: row.get(2)?,
@@ -286,7 +286,7 @@ impl Store {
     }
 
     /// The story catalog, by number.
-    pub fn stories(&self) -> anyhow::Result<Vec<Story>> {
+    pub fn stories(&self) -> anyhow::Result<Vec<CatalogStory>> {
         let sql = format!("SELECT {STORY_COLUMNS} FROM story s JOIN deck d ON d.id = s.deck_id WHERE s.retired = 0 ORDER BY s.number");
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map([], story_from_row)?;
@@ -309,7 +309,7 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    pub fn story(&self, key: &str) -> anyhow::Result<Option<Story>> {
+    pub fn story(&self, key: &str) -> anyhow::Result<Option<CatalogStory>> {
         let sql = format!(
             "SELECT {STORY_COLUMNS} FROM story s JOIN deck d ON d.id = s.deck_id WHERE s.key = ?1"
         );
