@@ -2,15 +2,18 @@
 
 mod cards;
 mod decks;
+mod import;
 mod migrate;
 mod personal;
+mod reviews;
 mod search;
 mod stats;
 
-pub use cards::{Answer, CardFilter, DeckSummary, NewReview};
+pub use cards::{CardFilter, DeckSummary};
 pub use decks::{ImportReport, Lookup, Progress, Retire, WouldRetire};
 pub use migrate::{LATEST_VERSION, MIGRATIONS};
 pub use personal::{Deleted, Revision};
+pub use reviews::{Answer, NewReview};
 pub use search::SearchHit;
 
 use anyhow::{bail, Context};

@@ -1,0 +1,296 @@
+//! The review log: logging an answer with the card's new state (one transaction, committed before
+//! it returns), undoing it, and reading it back.
+
+use anyhow::{bail, Context};
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
+
+use super::Store;
+use crate::core::model::Review;
+use crate::core::queue::DayAnswer;
+use crate::core::sm2::{CardState, ReviewKind};
+use crate::core::types::{CardId, Quality, StudyDay};
+
+/// What the user answered and the grade given, before it is logged.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub quality: Quality,
+    /// What was typed (a story, a telling, a blank's answer; empty when nothing was).
+    pub text: String,
+    /// Match cards: the story the answer named.
+    pub answered_story: Option<String>,
+    /// Match and cloze cards: whether the answer was right.
+    pub correct: Option<bool>,
+    pub ms: i64,
+}
+
+/// An answer about to be logged.
+#[derive(Debug, Clone)]
+pub struct NewReview {
+    pub card_id: CardId,
+    pub at: DateTime<Utc>,
+    pub day: StudyDay,
+    pub quality: Quality,
+    pub kind: ReviewKind,
+    pub answer: String,
+    pub answered_story: Option<String>,
+    pub correct: Option<bool>,
+    pub ms: i64,
+    pub before: CardState,
+    pub after: CardState,
+}
+
+impl Store {
+    /// Logs one answer and stores the card's new state, in one transaction: committed before it returns.
+    ///
+    /// Refused, changing nothing, when the card's stored state is no longer `review.before` (another
+    /// storydrill graded it meanwhile): the log must always replay to the stored state.
+    pub fn record_review(&mut self, review: &NewReview) -> anyhow::Result<i64> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current = read_state(&tx, review.card_id)?;
+        if current != review.before {
+            bail!(
+                "card {} changed since it was read (another storydrill graded it); nothing was recorded, try again",
+                review.card_id
+            );
+        }
+        let id = insert_review(&tx, review)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Logs many answers in one transaction, all or nothing, each checked like `record_review`
+    /// (bulk loads: the synthetic-data generator of the benchmark).
+    pub fn record_reviews(&mut self, reviews: &[NewReview]) -> anyhow::Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for review in reviews {
+            if read_state(&tx, review.card_id)? != review.before {
+                bail!(
+                    "card {}: a review does not start from the state before it",
+                    review.card_id
+                );
+            }
+            insert_review(&tx, review)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Reads a card's state and logs the review `make` builds from it, in one transaction, so two
+    /// processes grading the same card never both build on the same state. Returns the log row's id.
+    pub fn review_card(
+        &mut self,
+        card: CardId,
+        make: impl FnOnce(&CardState) -> NewReview,
+    ) -> anyhow::Result<(i64, NewReview)> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let before = read_state(&tx, card)?;
+        let review = make(&before);
+        if review.card_id != card || review.before != before {
+            bail!("internal error: a review of card {card} must start from its stored state");
+        }
+        let id = insert_review(&tx, &review)?;
+        tx.commit()?;
+        Ok((id, review))
+    }
+
+    /// Grades a card: reads its state and logs `answer` with SM-2's step from that state (a
+    /// scheduled review, a same-day re-drill, or cram), in one transaction, committed before it
+    /// returns. The one write path of an answer: the session and `grade` both come here. Returns
+    /// the log row's id and the row.
+    pub fn record_answer(
+        &mut self,
+        card: CardId,
+        answer: Answer,
+        at: DateTime<Utc>,
+        today: StudyDay,
+        cram: bool,
+    ) -> anyhow::Result<(i64, NewReview)> {
+        self.review_card(card, |before| {
+            let (kind, after) = crate::core::sm2::review(before, answer.quality, today, cram);
+            NewReview {
+                card_id: card,
+                at,
+                day: today,
+                quality: answer.quality,
+                kind,
+                answer: answer.text,
+                answered_story: answer.answered_story,
+                correct: answer.correct,
+                ms: answer.ms,
+                before: *before,
+                after,
+            }
+        })
+    }
+
+    /// Removes a logged answer and restores the card's state from before it (undo).
+    pub fn undo_review(&mut self, review_id: i64) -> anyhow::Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let sql = format!("SELECT {REVIEW_COLUMNS} FROM review WHERE id = ?1");
+        let review = tx
+            .query_row(&sql, [review_id], review_from_row)
+            .optional()?;
+        let Some(review) = review else {
+            bail!("nothing to undo: answer {review_id} is not in the log")
+        };
+        if read_state(&tx, review.card_id)? != review.after {
+            bail!(
+                "card {} was graded again since (another storydrill?); undo only takes back the latest answer",
+                review.card_id
+            );
+        }
+        tx.execute("DELETE FROM review WHERE id = ?1", [review_id])?;
+        write_state(&tx, review.card_id, &review.before)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A card's review log, oldest first.
+    pub fn history(&self, card: CardId) -> anyhow::Result<Vec<Review>> {
+        let sql = format!("SELECT {REVIEW_COLUMNS} FROM review WHERE card_id = ?1 ORDER BY id");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([card], review_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Reviews logged on study days `from..=to`, oldest first.
+    pub fn reviews_between(&self, from: StudyDay, to: StudyDay) -> anyhow::Result<Vec<Review>> {
+        let sql = format!(
+            "SELECT {REVIEW_COLUMNS} FROM review WHERE day >= ?1 AND day <= ?2 ORDER BY id"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params![from, to], review_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+const INSERT_REVIEW: &str = "INSERT INTO review (card_id, reviewed_at, day, quality, kind, answer, answered_story, correct, ms,
+        before_repetitions, before_easiness, before_interval, before_due, before_lapses, before_reviews, before_last_review,
+        after_repetitions, after_easiness, after_interval, after_due, after_lapses, after_reviews, after_last_review)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)";
+
+/// Appends one review to the log and writes the card's state after it; returns the review's id.
+fn insert_review(tx: &rusqlite::Transaction<'_>, review: &NewReview) -> anyhow::Result<i64> {
+    let (b, a) = (&review.before, &review.after);
+    tx.prepare_cached(INSERT_REVIEW)?.execute(params![
+        review.card_id,
+        review.at.to_rfc3339_opts(SecondsFormat::Millis, true),
+        review.day,
+        review.quality,
+        review.kind.as_str(),
+        review.answer,
+        review.answered_story,
+        review.correct,
+        review.ms,
+        b.repetitions,
+        b.easiness,
+        b.interval_days,
+        b.due,
+        b.lapses,
+        b.reviews,
+        b.last_review,
+        a.repetitions,
+        a.easiness,
+        a.interval_days,
+        a.due,
+        a.lapses,
+        a.reviews,
+        a.last_review,
+    ])?;
+    let id = tx.last_insert_rowid();
+    write_state(tx, review.card_id, a)?;
+    Ok(id)
+}
+
+fn read_state(tx: &rusqlite::Transaction<'_>, card: CardId) -> anyhow::Result<CardState> {
+    tx.prepare_cached(
+        "SELECT repetitions, easiness, interval_days, due, lapses, reviews, last_review FROM card WHERE id = ?1",
+    )?
+    .query_row([card], |r| {
+        Ok(CardState {
+            repetitions: r.get(0)?,
+            easiness: r.get(1)?,
+            interval_days: r.get(2)?,
+            due: r.get(3)?,
+            lapses: r.get(4)?,
+            reviews: r.get(5)?,
+            last_review: r.get(6)?,
+        })
+    })
+    .optional()?
+    .with_context(|| format!("card {card} is gone"))
+}
+
+fn write_state(tx: &rusqlite::Transaction<'_>, card: CardId, s: &CardState) -> anyhow::Result<()> {
+    tx.prepare_cached(
+        "UPDATE card SET repetitions = ?2, easiness = ?3, interval_days = ?4, due = ?5, lapses = ?6, reviews = ?7,
+                last_review = ?8 WHERE id = ?1",
+    )?
+    .execute(params![card, s.repetitions, s.easiness, s.interval_days, s.due, s.lapses, s.reviews, s.last_review])?;
+    Ok(())
+}
+
+const REVIEW_COLUMNS: &str = "id, card_id, reviewed_at, day, quality, kind, answer, answered_story, correct, ms,
+    before_repetitions, before_easiness, before_interval, before_due, before_lapses, before_reviews, before_last_review,
+    after_repetitions, after_easiness, after_interval, after_due, after_lapses, after_reviews, after_last_review";
+
+fn review_from_row(row: &Row<'_>) -> rusqlite::Result<Review> {
+    let at: String = row.get(2)?;
+    let state_at = |i: usize| -> rusqlite::Result<CardState> {
+        Ok(CardState {
+            repetitions: row.get(i)?,
+            easiness: row.get(i + 1)?,
+            interval_days: row.get(i + 2)?,
+            due: row.get(i + 3)?,
+            lapses: row.get(i + 4)?,
+            reviews: row.get(i + 5)?,
+            last_review: row.get(i + 6)?,
+        })
+    };
+    Ok(Review {
+        id: row.get(0)?,
+        card_id: row.get(1)?,
+        at: DateTime::parse_from_rfc3339(&at)
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default(),
+        day: row.get(3)?,
+        quality: row.get(4)?,
+        kind: row.get(5)?,
+        answer: row.get(6)?,
+        answered_story: row.get(7)?,
+        correct: row.get(8)?,
+        ms: row.get(9)?,
+        before: state_at(10)?,
+        after: state_at(17)?,
+    })
+}
+
+impl Store {
+    /// Every answer logged on `day`, oldest first, with the card's story.
+    pub fn answers_on(&self, day: StudyDay) -> anyhow::Result<Vec<DayAnswer>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT r.card_id, s.key, r.quality, r.kind, r.before_reviews = 0
+             FROM review r JOIN card c ON c.id = r.card_id LEFT JOIN story s ON s.id = c.story_id
+             WHERE r.day = ?1 ORDER BY r.id",
+        )?;
+        let rows = stmt.query_map([day], |r| {
+            Ok(DayAnswer {
+                card_id: r.get(0)?,
+                story: r.get(1)?,
+                quality: r.get(2)?,
+                kind: r.get(3)?,
+                was_new: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
