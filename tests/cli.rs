@@ -1,7 +1,6 @@
 //! The real binary, end to end, on a temp database: catalog, listing, `show`, errors, config, paths.
 
-mod common;
-use common::{stderr, stdout, Env};
+use crate::util::{stderr, stdout, Env};
 use serde_json::Value;
 
 /// Cards in the built-in decks: stories 18 recall + 72 match + 23 cloze, templates 7 + 28 + 7.

@@ -1,46 +1,10 @@
 //! `import` and `export` through the real binary: byte-identical round trips, updates by stable key
 //! that keep history, retiring, and bad files rejected whole with their line and column.
 
-mod common;
-use common::{stderr, stdout, Env};
+use crate::util::{stderr, stdout, Env};
 use serde_json::Value;
 
-const MINE: &str = r#"# my own stories
-[deck]
-name = "mine"
-title = "我的故事"
-
-[[story]]
-key = "cache-bug"
-title = "缓存被删"
-aliases = ["缓存"]
-text = """
-新功能上线后，一个旧接口变慢了。
-我们查日志，发现缓存被删了。"""
-points = ["查日志", "回滚"]
-
-[[question]]
-key = "cache-bug.q1"
-text = "接口突然变慢怎么办？"
-answers = ["cache-bug", "perf-tuning"]
-why = "缓存被删"
-
-[[question]]
-key = "cache-bug.q2"
-text = "上线出过什么事故？"
-answers = ["cache-bug"]
-
-[[cloze]]
-key = "cache-bug.c1"
-story = "cache-bug"
-text = "我们立即{{c1::回滚}}了新功能"
-
-[[card]]
-key = "tip.1"
-front = "STAR 是什么？"
-back = "Situation, Task, Action, Result"
-tags = ["method"]
-"#;
+const MINE: &str = crate::fixture!("mine.toml");
 
 fn list(env: &Env, args: &[&str]) -> Vec<String> {
     let mut all = vec!["list", "--json"];
@@ -433,7 +397,7 @@ fn the_deck_example_in_the_readme_imports() {
     let section = &readme[readme.find("## Deck files").expect("deck section")..];
     let start = section.find("```toml\n").expect("toml block") + "```toml\n".len();
     let end = start + section[start..].find("```").unwrap();
-    let env = common::Env::new();
+    let env = crate::util::Env::new();
     let file = env.write("readme.toml", &section[start..end]);
     let out = env.ok(&["import", file.to_str().unwrap()]);
     assert!(out.contains("imported deck mine"), "{out}");

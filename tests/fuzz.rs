@@ -1,7 +1,6 @@
 //! The short, bounded pass of the fuzz harness (issue 8); `cargo run --release --example fuzz`
 //! runs a long one.
 
-#[path = "fuzz/harness.rs"]
 mod harness;
 
 use std::time::Duration;

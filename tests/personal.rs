@@ -1,7 +1,6 @@
 //! Issue 4 through the real binary: adding, filling, editing, searching and exchanging your own cards.
 
-mod common;
-use common::{stderr, stdout, Env};
+use crate::util::{stderr, stdout, Env};
 
 const STORY_STDIN: &str = "缓存被删导致接口变慢\n我们上线新功能后接口变慢。\n原来是缓存被新功能删掉了。\n\n立即回滚\n补上线下测试\n\n接口突然变慢怎么排查？\n上线后出了问题怎么处理？\n";
 

@@ -1,42 +1,8 @@
 //! The review session through piped stdin, on a temp database, across days.
 
-mod common;
-use common::{stdout, Env};
+use crate::util::{stdout, Env};
 
-const MINE: &str = r#"
-[deck]
-name = "mine"
-title = "My stories"
-
-[[story]]
-key = "cache-bug"
-number = 40
-title = "缓存回填 bug"
-aliases = ["cache", "回填"]
-prompt = "讲一次上线后接口变慢"
-text = "新功能删了缓存没有回填，旧接口变慢，我们回滚后重新测试上线。"
-points = ["新功能删了缓存没回填", "立即回滚新功能", "线下认真测试后重新上线"]
-
-[[story]]
-key = "cache-storm"
-number = 41
-title = "缓存雪崩"
-aliases = ["cache", "雪崩"]
-prompt = "讲讲缓存雪崩"
-text = "大量 key 同时过期，数据库被打满。"
-points = ["过期时间加随机值"]
-
-[[question]]
-key = "cache-bug.q1"
-text = "上线新功能后，一个没改过的接口变慢了，你怎么查？"
-answers = ["cache-bug"]
-why = "缓存被新功能删掉没回填"
-
-[[cloze]]
-key = "cache-bug.c1"
-story = "cache-bug"
-text = "发现问题后我们立即{{c1::回滚}}了新功能代码"
-"#;
+const MINE: &str = crate::fixture!("cache-stories.toml");
 
 /// (card key, quality, kind, answered story, correct) of every logged answer.
 type LoggedAnswer = (String, u8, String, Option<String>, Option<bool>);
@@ -439,7 +405,7 @@ fn bad_seed_and_unknown_deck_are_errors() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(common::stderr(&out).contains("STORYDRILL_SEED"));
+    assert!(crate::util::stderr(&out).contains("STORYDRILL_SEED"));
     let err = env.fails(&["review", "--deck", "nope"], 1);
     assert!(err.contains("no deck named \"nope\""), "{err}");
 }

@@ -1,29 +1,9 @@
 //! Issue 8: nothing lost, nothing injected. Each test here failed before its fix.
 
-mod common;
-use common::{stderr, stdout, Env};
+use crate::util::{stderr, stdout, Env};
 
 /// The user's own deck: a story, a question and filled answers of the self-introduction.
-const MINE: &str = r#"
-[deck]
-name = "mine"
-title = "My stories"
-
-[[story]]
-key = "cache-bug"
-title = "缓存回填 bug"
-text = "新功能删了缓存没有回填，旧接口变慢，我们回滚后重新测试上线。"
-points = ["新功能删了缓存没回填", "立即回滚新功能"]
-
-[[question]]
-key = "cache-bug.q1"
-text = "上线新功能后，一个没改过的接口变慢了，你怎么查？"
-answers = ["cache-bug"]
-
-[[filled]]
-template = "self-intro"
-answers = ["张三", "北京", "28"]
-"#;
+const MINE: &str = crate::fixture!("mine-filled.toml");
 
 /// A stranger's deck file that happens to use the same deck name.
 const STRANGER: &str =
@@ -169,37 +149,7 @@ fn undo_of_a_dont_know_answer_goes_on() {
 }
 
 // 4. No escape sequence from a deck reaches the terminal.
-const EVIL: &str = r#"
-[deck]
-name = "evil"
-title = "T\u001b]0;pwned\u0007itle\u009b2J"
-
-[[story]]
-key = "evil-1"
-title = "坏\u001b[2J标题\u0085"
-aliases = ["al\u001b]52;c;SGVsbG8=\u0007ias"]
-prompt = "讲\u001b[31m讲"
-text = "正文\u001b]0;x\u0007\u202e反转\u009d8;;http://x\u009c"
-points = ["要点\u001b[2J"]
-tags = ["t\u001bag"]
-
-[[question]]
-key = "evil.q1"
-text = "问\u001b[2J题"
-answers = ["evil-1"]
-why = "因\u0007为"
-
-[[cloze]]
-key = "evil.c1"
-story = "evil-1"
-text = "正文填{{c1::空\u001b[2J}}"
-
-[[card]]
-key = "evil.b1"
-front = "正文前\u001b]0;t\u0007"
-back = "后\u009b2J"
-tags = ["x\u009by"]
-"#;
+const EVIL: &str = crate::fixture!("hostile.toml");
 
 fn assert_clean(what: &str, bytes: &[u8]) {
     let text = String::from_utf8_lossy(bytes);

@@ -2,8 +2,7 @@
 //! a mature card, a leech, a review after midnight), every figure of `--json` checked by hand, and
 //! the rendered screen snapshotted with `insta` (NO_COLOR).
 
-mod common;
-use common::Env;
+use crate::util::Env;
 use serde_json::Value;
 
 /// Grades `key` with `q` at `now` (RFC 3339, Asia/Shanghai in the harness).

@@ -1,8 +1,7 @@
 //! The store through the library and the binary: newer databases refused untouched, built-in deck
 //! updates that keep history, and a review built on a stale state refused.
 
-mod common;
-use common::Env;
+use crate::util::Env;
 
 use chrono::{TimeZone, Utc};
 use storydrill::core::sm2::{self, CardState};
@@ -52,7 +51,7 @@ fn a_database_from_a_newer_storydrill_is_refused_untouched() {
         let out = env.run(args);
         assert_eq!(out.status.code(), Some(1), "{args:?}");
         assert!(out.stdout.is_empty());
-        let err = common::stderr(&out);
+        let err = crate::util::stderr(&out);
         assert!(
             err.contains(&format!(
                 "unsupported schema version {} (this storydrill supports up to {})",

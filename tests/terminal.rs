@@ -1,43 +1,15 @@
 //! The real binary at a pseudo-terminal (line editing, Tab completion, undo, Ctrl-D), and under
 //! `kill -9` in the middle of a session.
 
-mod common;
-use common::Env;
+use crate::util::Env;
 
 use expectrl::{Eof, Expect, Regex};
 use std::io::{Read, Write};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const DECK: &str = r#"
-[deck]
-name = "mine"
-
-[[story]]
-key = "cache-bug"
-number = 40
-title = "缓存回填 bug"
-text = "新功能删了缓存没有回填。"
-points = ["缓存没回填"]
-
-[[story]]
-key = "cache-storm"
-number = 41
-title = "缓存雪崩"
-text = "大量 key 同时过期。"
-points = ["过期时间加随机值"]
-
-[[question]]
-key = "cache-bug.q1"
-text = "上线新功能后旧接口变慢，你怎么查？"
-answers = ["cache-bug"]
-
-[[question]]
-key = "cache-storm.q1"
-text = "大量 key 同时过期会怎样？"
-answers = ["cache-storm"]
-"#;
+const DECK: &str = crate::fixture!("cache-questions.toml");
 
 fn prepared() -> Env {
     let mut env = Env::new();
@@ -48,21 +20,6 @@ fn prepared() -> Env {
     env.ok(&["grade", "cache-storm", "5"]);
     env.at("2027-01-04T09:30:00+08:00");
     env
-}
-
-fn binary_command(env: &Env, args: &[&str]) -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("storydrill"));
-    cmd.args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", env.dir.path())
-        .env("TERM", "xterm-256color")
-        .env("TZ", "Asia/Shanghai")
-        .env("STORYDRILL_DB", &env.db)
-        .env("STORYDRILL_NOW", &env.now)
-        .env("STORYDRILL_SEED", "7")
-        .env("NO_COLOR", "1");
-    cmd
 }
 
 /// (fragment to type before Tab, completed line, number) of the story that answers the shown question.
@@ -77,11 +34,9 @@ fn answer_for(question: &str) -> (&'static str, &'static str, &'static str) {
 #[test]
 fn a_session_at_a_terminal_with_tab_completion_undo_and_ctrl_d() {
     let env = prepared();
-    let mut p = expectrl::Session::spawn(binary_command(
-        &env,
-        &["review", "--deck", "mine", "--kind", "match"],
-    ))
-    .unwrap();
+    let mut p =
+        expectrl::Session::spawn(env.process(&["review", "--deck", "mine", "--kind", "match"]))
+            .unwrap();
     p.set_expect_timeout(Some(Duration::from_secs(20)));
 
     let first = p
@@ -139,7 +94,8 @@ fn a_session_at_a_terminal_with_tab_completion_undo_and_ctrl_d() {
 #[test]
 fn kill_9_mid_session_loses_no_graded_answer() {
     let env = Env::new();
-    let mut child = binary_command(&env, &["review", "--new", "5"])
+    let mut child = env
+        .process(&["review", "--new", "5"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -214,11 +170,9 @@ fn kill_9_mid_session_loses_no_graded_answer() {
 #[test]
 fn a_pasted_multi_line_telling_keeps_every_line() {
     let env = prepared();
-    let mut p = expectrl::Session::spawn(binary_command(
-        &env,
-        &["review", "--deck", "mine", "--kind", "recall"],
-    ))
-    .unwrap();
+    let mut p =
+        expectrl::Session::spawn(env.process(&["review", "--deck", "mine", "--kind", "recall"]))
+            .unwrap();
     p.set_expect_timeout(Some(Duration::from_secs(20)));
     p.expect("tell> ").unwrap();
     // All at once, as a paste arrives: the lines after the first must not be dropped.

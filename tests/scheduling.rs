@@ -1,8 +1,7 @@
 //! `grade` through the real binary: SM-2 across days, lapses, same-day re-drills, the rollover
 //! hour, early reviews, replaying the log, and two processes grading one database at once.
 
-mod common;
-use common::{stderr, Env};
+use crate::util::{stderr, Env};
 use serde_json::{json, Value};
 
 use storydrill::core::sm2::{self, CardState, ReviewKind};

@@ -1,10 +1,22 @@
 //! A sealed environment for running the real binary: a temp database, a fixed clock and shuffle
-//! seed, a fixed time zone, and nothing from the real home directory.
+//! seed, a fixed time zone, and nothing from the real home directory. Every test, the
+//! pseudo-terminal ones included, starts the binary through it.
 
-#![allow(dead_code)]
-
-use std::path::{Path, PathBuf};
+use std::ffi::OsString;
+use std::path::PathBuf;
 use std::process::Output;
+
+/// A deck file of `tests/fixtures/`.
+#[macro_export]
+macro_rules! fixture {
+    ($name:literal) => {
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/",
+            $name
+        ))
+    };
+}
 
 pub struct Env {
     pub dir: tempfile::TempDir,
@@ -33,16 +45,35 @@ impl Env {
         self.dir.path().join(name)
     }
 
+    /// The whole environment the binary runs with (nothing else is inherited).
+    fn sealed(&self) -> Vec<(&'static str, OsString)> {
+        vec![
+            ("PATH", std::env::var_os("PATH").unwrap_or_default()),
+            ("HOME", self.dir.path().into()),
+            ("TZ", "Asia/Shanghai".into()),
+            ("STORYDRILL_DB", self.db.clone().into()),
+            ("STORYDRILL_NOW", self.now.clone().into()),
+            ("STORYDRILL_SEED", "7".into()),
+            ("NO_COLOR", "1".into()),
+        ]
+    }
+
     pub fn command(&self) -> assert_cmd::Command {
         let mut cmd = assert_cmd::Command::cargo_bin("storydrill").expect("binary");
         cmd.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.dir.path())
-            .env("TZ", "Asia/Shanghai")
-            .env("STORYDRILL_DB", &self.db)
-            .env("STORYDRILL_NOW", &self.now)
-            .env("STORYDRILL_SEED", "7")
-            .env("NO_COLOR", "1")
+            .envs(self.sealed())
+            .current_dir(self.dir.path());
+        cmd
+    }
+
+    /// The binary as a plain process, for a pseudo-terminal or a signal: the same sealed
+    /// environment, and a terminal type rustyline edits with.
+    pub fn process(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("storydrill"));
+        cmd.args(args)
+            .env_clear()
+            .envs(self.sealed())
+            .env("TERM", "xterm-256color")
             .current_dir(self.dir.path());
         cmd
     }
@@ -145,8 +176,4 @@ pub fn stdout(out: &Output) -> String {
 
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-pub fn exists(path: &Path) -> bool {
-    path.exists()
 }
