@@ -35,11 +35,13 @@ pub enum Command {
     Review(ReviewArgs),
     /// Decks with their card counts (new / due today / total)
     Decks {
+        /// Print them as JSON
         #[arg(long)]
         json: bool,
     },
     /// The story catalog that "which story fits" answers from
     Stories {
+        /// Print it as JSON
         #[arg(long)]
         json: bool,
     },
@@ -49,6 +51,7 @@ pub enum Command {
     Show {
         /// Card id, card key, or story key (its recall card)
         card: String,
+        /// Print the card, its state and its history as JSON
         #[arg(long)]
         json: bool,
     },
@@ -58,6 +61,7 @@ pub enum Command {
         card: String,
         /// 0 blackout … 3 correct with difficulty, 4 after hesitation, 5 perfect
         quality: crate::core::types::Quality,
+        /// Print the graded card as JSON (as `show --json`)
         #[arg(long)]
         json: bool,
     },
@@ -68,6 +72,7 @@ pub enum Command {
     /// only with --replace (or a yes at the terminal); filled answers are never deleted by a file
     /// without [[filled]] entries.
     Import {
+        /// The file to read: a deck file (TOML), an Anki plain-text file or CSV
         file: PathBuf,
         /// Check the file and show what would change, without changing anything
         #[arg(long)]
@@ -76,6 +81,7 @@ pub enum Command {
         /// answers its [[filled]] entries no longer have
         #[arg(long)]
         replace: bool,
+        /// Print what changed as JSON
         #[arg(long)]
         json: bool,
         /// The file's format [default: detected from its content]
@@ -87,10 +93,12 @@ pub enum Command {
     },
     /// Write a deck as a TOML deck file (lossless), an Anki plain-text file or CSV
     Export {
+        /// The deck to write (see `storydrill decks`)
         deck: String,
         /// Write to FILE instead of standard output
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// The file format
         #[arg(long, value_enum, default_value_t = crate::core::exchange::Format::Toml)]
         format: crate::core::exchange::Format,
     },
@@ -117,64 +125,99 @@ pub enum Command {
     },
     /// Hide cards from reviews until unsuspended
     Suspend {
+        /// Card ids, card keys or story keys
         #[arg(required = true)]
         cards: Vec<String>,
     },
     /// Bring suspended cards back
     Unsuspend {
+        /// Card ids, card keys or story keys
         #[arg(required = true)]
         cards: Vec<String>,
     },
     /// Add or remove tags of a card
     Tag {
+        /// Card id, card key, or story key (its recall card)
         card: String,
+        /// A tag to add (repeat for more; one word each)
         #[arg(long, value_name = "TAG")]
         add: Vec<String>,
+        /// A tag to remove (repeat for more)
         #[arg(long, value_name = "TAG")]
         remove: Vec<String>,
+        /// Print the card's tags as JSON
         #[arg(long)]
         json: bool,
     },
     /// Delete a card and its review history (a recall card: its story too)
     Delete {
+        /// Card id, card key, or story key (its recall card)
         card: String,
         /// Do not ask for confirmation
         #[arg(long)]
         yes: bool,
+        /// Print what was deleted as JSON
         #[arg(long)]
         json: bool,
     },
     /// Find cards and stories by any text (front, back, title, aliases, key points, tags)
     Search {
+        /// The words to find, all of them (at most 16; terms under 3 characters are scanned for)
         #[arg(required = true)]
         query: Vec<String>,
+        /// Only cards of this deck
         #[arg(long)]
         deck: Option<String>,
         /// At most this many results
         #[arg(long, default_value_t = 20)]
         limit: usize,
+        /// Print the cards found as JSON, with their scores
         #[arg(long)]
         json: bool,
     },
     /// Read or change settings stored in the database
+    #[command(after_help = crate::settings::help_list())]
     Config {
         #[command(subcommand)]
         action: Option<ConfigAction>,
     },
     /// Progress: today, streak, forecast, history, retention, cards, and which stories are interview-ready
     Stats(StatsArgs),
+    /// Print a completion script for your shell (see the README for where it goes)
+    Completions {
+        /// The shell to complete in
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `storydrill man > storydrill.1`
+    Man,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigAction {
     /// Print one setting
-    Get { key: String },
+    #[command(after_help = crate::settings::help_list())]
+    Get {
+        /// The setting's name
+        key: String,
+    },
     /// Change one setting
-    Set { key: String, value: String },
+    #[command(after_help = crate::settings::help_list())]
+    Set {
+        /// The setting's name
+        key: String,
+        /// Its new value (a whole number in the setting's range)
+        value: String,
+    },
     /// Back to the default value
-    Unset { key: String },
+    #[command(after_help = crate::settings::help_list())]
+    Unset {
+        /// The setting's name
+        key: String,
+    },
     /// Every setting with its value
     List {
+        /// Print them as JSON
         #[arg(long)]
         json: bool,
     },
@@ -201,8 +244,10 @@ pub struct ReviewArgs {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
+    /// Only cards of this deck
     #[arg(long)]
     pub deck: Option<String>,
+    /// Only cards of this kind
     #[arg(long, value_enum)]
     pub kind: Option<CardKind>,
     /// Only cards due today or earlier
@@ -211,6 +256,7 @@ pub struct ListArgs {
     /// Also cards retired from their deck
     #[arg(long)]
     pub retired: bool,
+    /// Print the cards as JSON (each as `show --json`, without history)
     #[arg(long)]
     pub json: bool,
 }
@@ -224,7 +270,66 @@ pub struct StatsArgs {
     #[arg(long, value_name = "N", default_value_t = 30,
           value_parser = clap::value_parser!(u32).range(1..=365))]
     pub days: u32,
-    /// Every figure as one JSON object (see docs/stats.md)
+    /// Every figure as one JSON object (the README's stats section documents it)
     #[arg(long)]
     pub json: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// Every subcommand, option and argument says what it is for in `--help`.
+    #[test]
+    fn every_argument_has_a_help_line() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if matches!(id, "help" | "version") {
+                    continue;
+                }
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{path} {id}"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                if sub.get_about().is_none() && sub.get_long_about().is_none() {
+                    missing.push(format!("{path} {} (no about)", sub.get_name()));
+                }
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&Cli::command(), "storydrill", &mut missing);
+        assert!(missing.is_empty(), "no help line: {missing:#?}");
+    }
+
+    #[test]
+    fn no_help_text_points_at_a_file_that_is_not_there() {
+        let mut help = Vec::new();
+        fn collect(cmd: &mut clap::Command, out: &mut Vec<String>) {
+            out.push(cmd.render_long_help().to_string());
+            for sub in cmd.get_subcommands_mut() {
+                collect(sub, out);
+            }
+        }
+        collect(&mut Cli::command(), &mut help);
+        for text in &help {
+            for word in text.split_whitespace() {
+                let word = word.trim_matches(|c: char| {
+                    !c.is_alphanumeric() && c != '/' && c != '.' && c != '_'
+                });
+                if word.contains('/') && (word.ends_with(".md") || word.ends_with(".toml")) {
+                    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(word);
+                    assert!(path.exists(), "help names {word}, which is not there");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
 }

@@ -37,6 +37,18 @@ pub const SETTINGS: &[Setting] = &[
     },
 ];
 
+/// The settings as `config --help` lists them.
+pub fn help_list() -> String {
+    let mut out = String::from("Settings:\n");
+    for s in SETTINGS {
+        out.push_str(&format!(
+            "  {:<16} {} ({}-{}, default {})\n",
+            s.key, s.help, s.min, s.max, s.default
+        ));
+    }
+    out
+}
+
 /// The settings a command runs with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Settings {

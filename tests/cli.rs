@@ -389,3 +389,64 @@ fn a_closed_pipe_exits_quietly() {
         assert_eq!(code.trim(), "0", "{command}: storydrill's own exit status");
     }
 }
+
+#[test]
+fn completions_and_the_man_page_are_printed_without_a_database() {
+    let env = Env::new();
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let script = env.ok(&["completions", shell]);
+        assert!(script.contains("storydrill"), "{shell}");
+        assert!(
+            script.contains("review") && script.contains("import"),
+            "{shell}: subcommands"
+        );
+    }
+    let page = env.ok(&["man"]);
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH storydrill"),
+        "{page}"
+    );
+    assert!(
+        page.contains(".TH storydrill 1"),
+        "{}",
+        &page[..200.min(page.len())]
+    );
+    assert!(!env.db.exists(), "no database was created for them");
+    let err = env.fails(&["completions", "tcsh"], 2);
+    assert!(err.contains("possible values"), "{err}");
+}
+
+#[test]
+fn config_help_lists_the_settings_and_every_subcommand_has_help() {
+    let env = Env::new();
+    let help = env.ok(&["config", "set", "--help"]);
+    for key in ["rollover-hour", "new-per-day", "reviews-per-day"] {
+        assert!(help.contains(key), "{help}");
+    }
+    for sub in [
+        "review",
+        "decks",
+        "stories",
+        "list",
+        "show",
+        "grade",
+        "import",
+        "export",
+        "add",
+        "fill",
+        "edit",
+        "revisions",
+        "suspend",
+        "unsuspend",
+        "tag",
+        "delete",
+        "search",
+        "config",
+        "stats",
+        "completions",
+        "man",
+    ] {
+        let text = env.ok(&[sub, "--help"]);
+        assert!(text.contains("Usage: storydrill"), "{sub}: {text}");
+    }
+}

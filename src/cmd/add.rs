@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use super::{print, print_json, Ctx};
 use crate::core::deck::{self, Basic, Deck, Question, Source, StoryKind};
+use crate::core::text::sanitize;
 use crate::edit::{edit_text, EnvEditor};
 use crate::prompt::{self, Input};
 use crate::store::Lookup;
@@ -40,8 +41,10 @@ pub struct StoryArgs {
     /// Write the text in $VISUAL / $EDITOR
     #[arg(long)]
     pub editor: bool,
+    /// The deck it goes into
     #[arg(long, default_value = "mine")]
     pub deck: String,
+    /// Print the new story's key and card ids as JSON
     #[arg(long)]
     pub json: bool,
 }
@@ -56,22 +59,29 @@ pub struct QuestionArgs {
     /// Why these stories fit (shown after answering)
     #[arg(long)]
     pub why: Option<String>,
+    /// The deck it goes into
     #[arg(long, default_value = "mine")]
     pub deck: String,
+    /// Print the new card's key and id as JSON
     #[arg(long)]
     pub json: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct CardArgs {
+    /// The question side
     #[arg(long)]
     pub front: String,
+    /// The answer side
     #[arg(long, default_value = "")]
     pub back: String,
+    /// The deck it goes into
     #[arg(long, default_value = "mine")]
     pub deck: String,
+    /// A tag (repeat for more)
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
+    /// Print the new card's key and id as JSON
     #[arg(long)]
     pub json: bool,
 }
@@ -113,36 +123,31 @@ fn story(ctx: &mut Ctx, args: StoryArgs) -> anyhow::Result<()> {
                 Input::Eof => bail!("no title given; nothing was saved"),
             }
         }
-        if text.is_none() {
-            if args.editor {
-                text = Some(edit_text(&EnvEditor, "story.txt", "")?);
-            } else {
-                if terminal {
-                    eprintln!("the story's text (an empty line ends it):");
-                }
-                let lines = input.lines("> ", "> ", quiet)?.context(INTERRUPTED)?;
-                text = Some(lines.join("\n"));
+        // Lines up to an empty one, after saying what they are for when a person is typing.
+        let mut ask = |intro: &str, prompt: &str| -> anyhow::Result<Vec<String>> {
+            if terminal {
+                eprintln!("{intro}");
             }
+            input.lines(prompt, prompt, quiet)?.context(INTERRUPTED)
+        };
+        if text.is_none() {
+            text = Some(if args.editor {
+                edit_text(&EnvEditor, "story.txt", "")?
+            } else {
+                ask("the story's text (an empty line ends it):", "> ")?.join("\n")
+            });
         }
         if ask_more && points.is_empty() {
-            if terminal {
-                eprintln!(
-                    "key points a good telling must contain, one per line (an empty line ends):"
-                );
-            }
-            points = input
-                .lines("point> ", "point> ", quiet)?
-                .context(INTERRUPTED)?;
+            points = ask(
+                "key points a good telling must contain, one per line (an empty line ends):",
+                "point> ",
+            )?;
         }
         if ask_more && questions.is_empty() {
-            if terminal {
-                eprintln!(
-                    "interview questions this story answers, one per line (an empty line ends):"
-                );
-            }
-            questions = input
-                .lines("question> ", "question> ", quiet)?
-                .context(INTERRUPTED)?;
+            questions = ask(
+                "interview questions this story answers, one per line (an empty line ends):",
+                "question> ",
+            )?;
         }
     }
     let title = title.unwrap_or_default().trim().to_string();
@@ -197,15 +202,29 @@ fn story(ctx: &mut Ctx, args: StoryArgs) -> anyhow::Result<()> {
             Ok((key, number, card_keys))
         },
     )?;
-    let ids = ids(ctx, &card_keys)?;
-    if args.json {
+    let questions = card_keys.len() - 1;
+    added(ctx, key, &card_keys, args.json, |key, _| {
+        format!(
+            "added story {number} 「{}」 (key {key}) to deck {}: a recall card and {questions} question card(s)\n",
+            sanitize(&title),
+            args.deck,
+        )
+    })
+}
+
+/// Says what was added: the key and card ids as JSON, or `message` (given the key and ids).
+fn added(
+    ctx: &Ctx,
+    key: String,
+    card_keys: &[String],
+    json: bool,
+    message: impl FnOnce(&str, &[i64]) -> String,
+) -> anyhow::Result<()> {
+    let ids = ids(ctx, card_keys)?;
+    if json {
         return print_json(&Added { key, cards: ids });
     }
-    print(&format!(
-        "added story {number} 「{title}」 (key {key}) to deck {}: a recall card and {} question card(s)\n",
-        args.deck,
-        card_keys.len() - 1
-    ))
+    print(&message(&key, &ids))
 }
 
 fn question(ctx: &mut Ctx, args: QuestionArgs) -> anyhow::Result<()> {
@@ -247,15 +266,13 @@ fn question(ctx: &mut Ctx, args: QuestionArgs) -> anyhow::Result<()> {
             Ok(key)
         },
     )?;
-    let ids = ids(ctx, std::slice::from_ref(&key))?;
-    if args.json {
-        return print_json(&Added { key, cards: ids });
-    }
-    print(&format!(
-        "added question {key} (card #{}) answered by {}\n",
-        ids[0],
-        args.stories.join(", ")
-    ))
+    added(ctx, key.clone(), &[key], args.json, |key, ids| {
+        format!(
+            "added question {key} (card #{}) answered by {}\n",
+            ids[0],
+            sanitize(&args.stories.join(", "))
+        )
+    })
 }
 
 fn card(ctx: &mut Ctx, args: CardArgs) -> anyhow::Result<()> {
@@ -280,14 +297,9 @@ fn card(ctx: &mut Ctx, args: CardArgs) -> anyhow::Result<()> {
             Ok(key)
         },
     )?;
-    let ids = ids(ctx, std::slice::from_ref(&key))?;
-    if args.json {
-        return print_json(&Added { key, cards: ids });
-    }
-    print(&format!(
-        "added card {key} (#{}) to deck {}\n",
-        ids[0], args.deck
-    ))
+    added(ctx, key.clone(), &[key], args.json, |key, ids| {
+        format!("added card {key} (#{}) to deck {}\n", ids[0], args.deck)
+    })
 }
 
 /// A story by key or catalog number.

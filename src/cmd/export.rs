@@ -22,17 +22,7 @@ pub fn run(ctx: &Ctx, name: &str, output: Option<&Path>, format: Format) -> anyh
                     ..Default::default()
                 })?
                 .into_iter()
-                .map(|c| Row {
-                    line: 0,
-                    deck: c.deck,
-                    kind: c.kind,
-                    key: c.key,
-                    front: c.front,
-                    back: c.back,
-                    tags: c.tags,
-                    story: c.story,
-                    answers: c.answers,
-                })
+                .map(Row::from)
                 .collect();
             if format == Format::Anki {
                 let titles: HashMap<String, String> = ctx

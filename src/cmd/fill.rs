@@ -18,6 +18,7 @@ pub struct FillArgs {
     /// The deck your filled templates go into
     #[arg(long, default_value = "mine")]
     pub deck: String,
+    /// Print the cards made and any warnings as JSON
     #[arg(long)]
     pub json: bool,
 }

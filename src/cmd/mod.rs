@@ -18,7 +18,7 @@ mod stats;
 mod stories;
 
 use anyhow::Context;
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -95,6 +95,22 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let command = cli.command.unwrap_or(Command::Review(Default::default()));
+    // These two describe the command line and need no database.
+    match command {
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "storydrill", &mut script);
+            print(&String::from_utf8_lossy(&script))?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+            print(&String::from_utf8_lossy(&page))?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => {}
+    }
     let mut ctx = Ctx::open(cli.db)?;
     match command {
         Command::Review(args) => return review::run(&mut ctx, &args),
@@ -151,6 +167,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => search::run(&ctx, &query, deck.as_deref(), limit, json)?,
         Command::Config { action } => config::run(&ctx, action)?,
         Command::Stats(args) => stats::run(&ctx, &args)?,
+        // Answered above, before the database was opened.
+        Command::Completions { .. } | Command::Man => {}
     }
     Ok(ExitCode::SUCCESS)
 }

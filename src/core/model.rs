@@ -77,10 +77,10 @@ pub struct CatalogStory {
     pub points: Vec<String>,
 }
 
-/// One answer, as appended to the review log.
+/// An answer as the review log keeps it: what was answered, the grade, and the card's state before
+/// and after.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Review {
-    pub id: i64,
+pub struct NewReview {
     pub card_id: CardId,
     pub at: DateTime<Utc>,
     pub day: StudyDay,
@@ -92,4 +92,20 @@ pub struct Review {
     pub ms: i64,
     pub before: CardState,
     pub after: CardState,
+}
+
+/// An answer read back from the review log: its row id and what was logged (its fields read
+/// through, `review.day`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Review {
+    pub id: i64,
+    pub logged: NewReview,
+}
+
+impl std::ops::Deref for Review {
+    type Target = NewReview;
+
+    fn deref(&self) -> &NewReview {
+        &self.logged
+    }
 }

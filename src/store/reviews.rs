@@ -6,9 +6,10 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{params, OptionalExtension, Row, TransactionBehavior};
 
 use super::Store;
+pub use crate::core::model::NewReview;
 use crate::core::model::Review;
 use crate::core::queue::DayAnswer;
-use crate::core::sm2::{CardState, ReviewKind};
+use crate::core::sm2::CardState;
 use crate::core::types::{CardId, Quality, StudyDay};
 
 /// What the user answered and the grade given, before it is logged.
@@ -22,22 +23,6 @@ pub struct Answer {
     /// Match and cloze cards: whether the answer was right.
     pub correct: Option<bool>,
     pub ms: i64,
-}
-
-/// An answer about to be logged.
-#[derive(Debug, Clone)]
-pub struct NewReview {
-    pub card_id: CardId,
-    pub at: DateTime<Utc>,
-    pub day: StudyDay,
-    pub quality: Quality,
-    pub kind: ReviewKind,
-    pub answer: String,
-    pub answered_story: Option<String>,
-    pub correct: Option<bool>,
-    pub ms: i64,
-    pub before: CardState,
-    pub after: CardState,
 }
 
 impl Store {
@@ -256,21 +241,26 @@ fn review_from_row(row: &Row<'_>) -> rusqlite::Result<Review> {
             last_review: row.get(i + 6)?,
         })
     };
+    let at = DateTime::parse_from_rfc3339(&at)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e))
+        })?;
     Ok(Review {
         id: row.get(0)?,
-        card_id: row.get(1)?,
-        at: DateTime::parse_from_rfc3339(&at)
-            .map(|t| t.with_timezone(&Utc))
-            .unwrap_or_default(),
-        day: row.get(3)?,
-        quality: row.get(4)?,
-        kind: row.get(5)?,
-        answer: row.get(6)?,
-        answered_story: row.get(7)?,
-        correct: row.get(8)?,
-        ms: row.get(9)?,
-        before: state_at(10)?,
-        after: state_at(17)?,
+        logged: NewReview {
+            card_id: row.get(1)?,
+            at,
+            day: row.get(3)?,
+            quality: row.get(4)?,
+            kind: row.get(5)?,
+            answer: row.get(6)?,
+            answered_story: row.get(7)?,
+            correct: row.get(8)?,
+            ms: row.get(9)?,
+            before: state_at(10)?,
+            after: state_at(17)?,
+        },
     })
 }
 

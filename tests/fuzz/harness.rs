@@ -104,16 +104,11 @@ fn seeds(pristine: &Path) -> Result<Seeds, String> {
             .map_err(|e| e.to_string())?;
         let rows: Vec<exchange::Row> = cards
             .into_iter()
-            .map(|c| exchange::Row {
-                line: 0,
-                deck: format!("fuzz-{}", c.deck),
-                kind: c.kind,
-                key: format!("fuzz.{}", c.key),
-                front: c.front,
-                back: c.back,
-                tags: c.tags,
-                story: c.story,
-                answers: c.answers,
+            .map(|c| {
+                let mut row = exchange::Row::from(c);
+                row.deck = format!("fuzz-{}", row.deck);
+                row.key = format!("fuzz.{}", row.key);
+                row
             })
             .collect();
         anki.push(exchange::to_anki(

@@ -6,7 +6,7 @@ use crate::core::model::CardKind;
 use crate::core::queue::DayAnswer;
 use crate::core::sm2::{self, ReviewKind};
 use crate::core::types::{Quality, StudyDay};
-use crate::store::NewReview;
+use crate::store::Answer;
 use chrono::Utc;
 
 /// Runs a session on a fresh database at 2027-01-04 with scripted answers; returns the screen
@@ -121,24 +121,14 @@ impl Prompt for Meddler {
         };
         for card in cards {
             let mut other = Store::open(&self.path)?;
-            let day = self.day;
-            let q = Quality::new(5).unwrap();
-            other.review_card(card.id, |before| {
-                let (kind, after) = sm2::review(before, q, day, false);
-                NewReview {
-                    card_id: card.id,
-                    at: Utc::now(),
-                    day,
-                    quality: q,
-                    kind,
-                    answer: String::new(),
-                    answered_story: None,
-                    correct: None,
-                    ms: 0,
-                    before: *before,
-                    after,
-                }
-            })?;
+            let answer = Answer {
+                quality: Quality::new(5).unwrap(),
+                text: String::new(),
+                answered_story: None,
+                correct: None,
+                ms: 0,
+            };
+            other.record_answer(card.id, answer, Utc::now(), self.day, false)?;
         }
         self.script.read(prompt, transcript)
     }

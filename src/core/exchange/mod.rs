@@ -49,6 +49,23 @@ pub struct Row {
 /// Longest reason a row error gives: it may quote the file.
 pub(crate) const MESSAGE_CHARS: usize = 300;
 
+impl From<crate::core::model::Card> for Row {
+    /// A card as a row to write out.
+    fn from(c: crate::core::model::Card) -> Row {
+        Row {
+            line: 0,
+            deck: c.deck,
+            kind: c.kind,
+            key: c.key,
+            front: c.front,
+            back: c.back,
+            tags: c.tags,
+            story: c.story,
+            answers: c.answers,
+        }
+    }
+}
+
 /// A row that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{file}:{line}: {reason}")]
