@@ -162,46 +162,40 @@ fn story(ctx: &mut Ctx, args: StoryArgs) -> anyhow::Result<()> {
     let questions: Vec<String> = clean(questions);
     let aliases: Vec<String> = clean(args.aliases.clone());
     let deck_name = args.deck.clone();
-    let ((key, number, card_keys), _) = ctx.store.update_decks(
-        std::slice::from_ref(&deck_name),
-        false,
-        &mut |_, _| {},
-        |decks, lookup| {
-            let d = &mut decks[0];
-            let number = lookup.next_story_number()?;
-            let base = slug(&title).unwrap_or_else(|| format!("{deck_name}-{number}"));
-            let key = free_key(lookup, d, &base, |k| {
-                vec![k.to_string(), deck::recall_key(k)]
-            })?;
-            let mut card_keys = vec![deck::recall_key(&key)];
-            d.stories.push(deck::Story {
-                key: key.clone(),
-                number: Some(number),
-                title: title.clone(),
-                kind: StoryKind::Story,
-                source: Source::Written,
-                aliases,
-                prompt: format!("讲讲「{title}」"),
-                text,
-                written: None,
-                diagram: None,
-                points,
+    let (key, number, card_keys) = ctx.store.update_deck(&deck_name, |d, lookup| {
+        let number = lookup.next_story_number()?;
+        let base = slug(&title).unwrap_or_else(|| format!("{deck_name}-{number}"));
+        let key = free_key(lookup, d, &base, |k| {
+            vec![k.to_string(), deck::recall_key(k)]
+        })?;
+        let mut card_keys = vec![deck::recall_key(&key)];
+        d.stories.push(deck::Story {
+            key: key.clone(),
+            number: Some(number),
+            title: title.clone(),
+            kind: StoryKind::Story,
+            source: Source::Written,
+            aliases,
+            prompt: format!("讲讲「{title}」"),
+            text,
+            written: None,
+            diagram: None,
+            points,
+            tags: vec![],
+        });
+        for q in questions {
+            let qkey = free_numbered(lookup, d, &format!("{key}.q"))?;
+            d.questions.push(Question {
+                key: qkey.clone(),
+                text: q,
+                answers: vec![key.clone()],
+                why: String::new(),
                 tags: vec![],
             });
-            for q in questions {
-                let qkey = free_numbered(lookup, d, &format!("{key}.q"))?;
-                d.questions.push(Question {
-                    key: qkey.clone(),
-                    text: q,
-                    answers: vec![key.clone()],
-                    why: String::new(),
-                    tags: vec![],
-                });
-                card_keys.push(qkey);
-            }
-            Ok((key, number, card_keys))
-        },
-    )?;
+            card_keys.push(qkey);
+        }
+        Ok((key, number, card_keys))
+    })?;
     let questions = card_keys.len() - 1;
     added(ctx, key, &card_keys, args.json, |key, _| {
         format!(
@@ -241,31 +235,25 @@ fn question(ctx: &mut Ctx, args: QuestionArgs) -> anyhow::Result<()> {
         }
     }
     let deck_name = args.deck.clone();
-    let (key, _) = ctx.store.update_decks(
-        std::slice::from_ref(&deck_name),
-        false,
-        &mut |_, _| {},
-        |decks, lookup| {
-            let d = &mut decks[0];
-            let owned = d.stories.iter().any(|s| s.key == answers[0]);
-            // Questions about another deck's story get this deck's prefix, so they never clash
-            // with keys that deck may add later.
-            let prefix = if owned {
-                format!("{}.q", answers[0])
-            } else {
-                format!("{deck_name}.{}.q", answers[0])
-            };
-            let key = free_numbered(lookup, d, &prefix)?;
-            d.questions.push(Question {
-                key: key.clone(),
-                text: text.clone(),
-                answers: answers.clone(),
-                why: args.why.clone().unwrap_or_default().trim().to_string(),
-                tags: vec![],
-            });
-            Ok(key)
-        },
-    )?;
+    let key = ctx.store.update_deck(&deck_name, |d, lookup| {
+        let owned = d.stories.iter().any(|s| s.key == answers[0]);
+        // Questions about another deck's story get this deck's prefix, so they never clash
+        // with keys that deck may add later.
+        let prefix = if owned {
+            format!("{}.q", answers[0])
+        } else {
+            format!("{deck_name}.{}.q", answers[0])
+        };
+        let key = free_numbered(lookup, d, &prefix)?;
+        d.questions.push(Question {
+            key: key.clone(),
+            text: text.clone(),
+            answers: answers.clone(),
+            why: args.why.clone().unwrap_or_default().trim().to_string(),
+            tags: vec![],
+        });
+        Ok(key)
+    })?;
     added(ctx, key.clone(), &[key], args.json, |key, ids| {
         format!(
             "added question {key} (card #{}) answered by {}\n",
@@ -281,22 +269,16 @@ fn card(ctx: &mut Ctx, args: CardArgs) -> anyhow::Result<()> {
         bail!("the card's front is empty");
     }
     let deck_name = args.deck.clone();
-    let (key, _) = ctx.store.update_decks(
-        std::slice::from_ref(&deck_name),
-        false,
-        &mut |_, _| {},
-        |decks, lookup| {
-            let d = &mut decks[0];
-            let key = free_numbered(lookup, d, &format!("{deck_name}.card"))?;
-            d.cards.push(Basic {
-                key: key.clone(),
-                front: args.front.clone(),
-                back: args.back.clone(),
-                tags: clean(args.tags.clone()),
-            });
-            Ok(key)
-        },
-    )?;
+    let key = ctx.store.update_deck(&deck_name, |d, lookup| {
+        let key = free_numbered(lookup, d, &format!("{deck_name}.card"))?;
+        d.cards.push(Basic {
+            key: key.clone(),
+            front: args.front.clone(),
+            back: args.back.clone(),
+            tags: clean(args.tags.clone()),
+        });
+        Ok(key)
+    })?;
     added(ctx, key.clone(), &[key], args.json, |key, ids| {
         format!("added card {key} (#{}) to deck {}\n", ids[0], args.deck)
     })

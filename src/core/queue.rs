@@ -533,36 +533,14 @@ mod tests {
         let new: Vec<_> = (1..=30)
             .map(|i| card(i, CardKind::Basic, None, None, false))
             .collect();
-        let a = build(
-            &[],
-            &new,
-            &DoneToday::default(),
-            Limits {
+        let shuffled = |seed| {
+            let all = Limits {
                 new: 30,
                 reviews: 0,
-            },
-            42,
-        );
-        let b = build(
-            &[],
-            &new,
-            &DoneToday::default(),
-            Limits {
-                new: 30,
-                reviews: 0,
-            },
-            42,
-        );
-        let c = build(
-            &[],
-            &new,
-            &DoneToday::default(),
-            Limits {
-                new: 30,
-                reviews: 0,
-            },
-            43,
-        );
+            };
+            build(&[], &new, &DoneToday::default(), all, seed)
+        };
+        let (a, b, c) = (shuffled(42), shuffled(42), shuffled(43));
         assert_eq!(ids(&a), ids(&b));
         assert_ne!(ids(&a), ids(&c));
         let mut sorted = ids(&a);

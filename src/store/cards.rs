@@ -6,7 +6,6 @@ use rusqlite::{params, OptionalExtension, Row};
 use super::Store;
 use crate::core::model::{Card, CardKind, CatalogStory};
 use crate::core::queue::{Candidate, Filter};
-use crate::core::sm2::CardState;
 use crate::core::types::{CardId, StudyDay};
 
 pub(super) const CARD_COLUMNS: &str = "c.id, c.key, d.name, c.kind, s.key, c.front, c.back, c.answers, c.tags, \
@@ -29,15 +28,7 @@ pub(super) fn card_from_row(row: &Row<'_>) -> rusqlite::Result<Card> {
         suspended: row.get(9)?,
         retired: row.get(10)?,
         buried_until: row.get(11)?,
-        state: CardState {
-            repetitions: row.get(12)?,
-            easiness: row.get(13)?,
-            interval_days: row.get(14)?,
-            due: row.get(15)?,
-            lapses: row.get(16)?,
-            reviews: row.get(17)?,
-            last_review: row.get(18)?,
-        },
+        state: super::reviews::state_at(row, 12)?,
     })
 }
 
@@ -331,5 +322,71 @@ impl Store {
         )?;
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::queue::may_show;
+
+    /// The SQL of `session_candidates` and `queue::may_show` are one rule: for every filter, the
+    /// cards it reads are exactly the due and new cards `may_show` lets through.
+    #[test]
+    fn session_candidates_read_by_the_rule_of_may_show() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+        let today = StudyDay::from_ymd(2027, 1, 10).unwrap();
+        // Give cards every combination that matters: due (past, today, later) or new; retired,
+        // suspended, skipped until yesterday, today or tomorrow.
+        store
+            .connection()
+            .execute_batch(
+                "UPDATE card SET reviews = 1, due = '2027-01-0' || (id % 9 + 1) WHERE id % 3 = 0;
+                 UPDATE card SET reviews = 1, due = '2027-01-11' WHERE id % 3 = 1 AND id % 2 = 0;
+                 UPDATE card SET retired = 1 WHERE id % 7 = 0;
+                 UPDATE card SET suspended = 1 WHERE id % 11 = 0;
+                 UPDATE card SET buried_until = '2027-01-09' WHERE id % 5 = 0;
+                 UPDATE card SET buried_until = '2027-01-10' WHERE id % 5 = 1;
+                 UPDATE card SET buried_until = '2027-01-11' WHERE id % 5 = 2;",
+            )
+            .unwrap();
+        let all = store
+            .cards(&CardFilter {
+                include_retired: true,
+                ..Default::default()
+            })
+            .unwrap();
+        let filters = [
+            Filter::default(),
+            Filter {
+                deck: Some("templates".into()),
+                kind: None,
+            },
+            Filter {
+                deck: None,
+                kind: Some(CardKind::Match),
+            },
+            Filter {
+                deck: Some("stories".into()),
+                kind: Some(CardKind::Cloze),
+            },
+        ];
+        for filter in filters {
+            let (due, new) = store
+                .session_candidates(today, &filter, 10_000, 10_000)
+                .unwrap();
+            let mut read: Vec<i64> = due.iter().chain(&new).map(|c| c.id.0).collect();
+            read.sort();
+            let mut expected: Vec<i64> = all
+                .iter()
+                .filter(|c| may_show(c, today, &filter))
+                .filter(|c| c.state.reviews == 0 || c.state.due.is_some_and(|d| d <= today))
+                .map(|c| c.id.0)
+                .collect();
+            expected.sort();
+            assert!(!expected.is_empty(), "{filter:?}");
+            assert_eq!(read, expected, "{filter:?}");
+        }
     }
 }

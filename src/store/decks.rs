@@ -125,6 +125,19 @@ impl Store {
         Ok((value, reports))
     }
 
+    /// `update_decks` for one deck, not a preview, no progress: what `add` does.
+    pub fn update_deck<T>(
+        &mut self,
+        name: &str,
+        change: impl FnOnce(&mut Deck, &Lookup<'_>) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
+        let names = [name.to_string()];
+        let (value, _) = self.update_decks(&names, false, &mut |_, _| {}, |decks, lookup| {
+            change(&mut decks[0], lookup)
+        })?;
+        Ok(value)
+    }
+
     /// Reads a deck back in file form.
     pub fn export_deck(&self, name: &str) -> anyhow::Result<Deck> {
         match export_in(&self.conn, name)? {

@@ -200,19 +200,23 @@ fn read_state(tx: &rusqlite::Transaction<'_>, card: CardId) -> anyhow::Result<Ca
     tx.prepare_cached(
         "SELECT repetitions, easiness, interval_days, due, lapses, reviews, last_review FROM card WHERE id = ?1",
     )?
-    .query_row([card], |r| {
-        Ok(CardState {
-            repetitions: r.get(0)?,
-            easiness: r.get(1)?,
-            interval_days: r.get(2)?,
-            due: r.get(3)?,
-            lapses: r.get(4)?,
-            reviews: r.get(5)?,
-            last_review: r.get(6)?,
-        })
-    })
+    .query_row([card], |r| state_at(r, 0))
     .optional()?
     .with_context(|| format!("card {card} is gone"))
+}
+
+/// A card's SM-2 state from seven columns starting at `i`, in the order repetitions, easiness,
+/// interval, due, lapses, reviews, last review (as the card table and the review log keep it).
+pub(super) fn state_at(row: &Row<'_>, i: usize) -> rusqlite::Result<CardState> {
+    Ok(CardState {
+        repetitions: row.get(i)?,
+        easiness: row.get(i + 1)?,
+        interval_days: row.get(i + 2)?,
+        due: row.get(i + 3)?,
+        lapses: row.get(i + 4)?,
+        reviews: row.get(i + 5)?,
+        last_review: row.get(i + 6)?,
+    })
 }
 
 fn write_state(tx: &rusqlite::Transaction<'_>, card: CardId, s: &CardState) -> anyhow::Result<()> {
@@ -230,17 +234,6 @@ const REVIEW_COLUMNS: &str = "id, card_id, reviewed_at, day, quality, kind, answ
 
 fn review_from_row(row: &Row<'_>) -> rusqlite::Result<Review> {
     let at: String = row.get(2)?;
-    let state_at = |i: usize| -> rusqlite::Result<CardState> {
-        Ok(CardState {
-            repetitions: row.get(i)?,
-            easiness: row.get(i + 1)?,
-            interval_days: row.get(i + 2)?,
-            due: row.get(i + 3)?,
-            lapses: row.get(i + 4)?,
-            reviews: row.get(i + 5)?,
-            last_review: row.get(i + 6)?,
-        })
-    };
     let at = DateTime::parse_from_rfc3339(&at)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| {
@@ -258,8 +251,8 @@ fn review_from_row(row: &Row<'_>) -> rusqlite::Result<Review> {
             answered_story: row.get(7)?,
             correct: row.get(8)?,
             ms: row.get(9)?,
-            before: state_at(10)?,
-            after: state_at(17)?,
+            before: state_at(row, 10)?,
+            after: state_at(row, 17)?,
         },
     })
 }

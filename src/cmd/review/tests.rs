@@ -17,26 +17,35 @@ fn scripted(lines: &[&str], terminal: bool, args: ReviewArgs) -> (String, Vec<Da
     let clock = Clock::parse("2027-01-04T09:30:00+08:00").unwrap();
     let mut prompt = crate::prompt::ScriptPrompt::new(lines);
     prompt.terminal = terminal;
-    let mut out: Vec<u8> = Vec::new();
     let settings = Settings::default();
     let today = clock.study_day(settings.rollover_hour);
+    let screen = session(&mut store, clock, args, &mut prompt, 7);
+    (screen, store.answers_on(today).unwrap())
+}
+
+/// Runs one session to its end; returns the screen.
+fn session(
+    store: &mut Store,
+    clock: Clock,
+    args: ReviewArgs,
+    prompt: &mut dyn Prompt,
+    seed: u64,
+) -> String {
+    let mut out: Vec<u8> = Vec::new();
     Session::new(
-        &mut store,
+        store,
         clock,
-        settings,
+        Settings::default(),
         args,
-        &mut prompt,
+        prompt,
         &mut out,
-        7,
+        seed,
         80,
     )
     .unwrap()
     .run()
     .unwrap();
-    (
-        String::from_utf8(out).unwrap(),
-        store.answers_on(today).unwrap(),
-    )
+    String::from_utf8(out).unwrap()
 }
 
 #[test]
@@ -155,27 +164,13 @@ fn a_card_graded_elsewhere_while_on_screen_is_recorded_against_its_new_state() {
         at: 2,
         reads: 0,
     };
-    let mut out: Vec<u8> = Vec::new();
     let args = ReviewArgs {
         deck: Some("stories".into()),
         kind: Some(CardKind::Recall),
         new: Some(1),
         ..Default::default()
     };
-    Session::new(
-        &mut store,
-        clock,
-        settings,
-        args,
-        &mut prompt,
-        &mut out,
-        1,
-        80,
-    )
-    .unwrap()
-    .run()
-    .unwrap();
-    let text = String::from_utf8(out).unwrap();
+    let text = session(&mut store, clock, args, &mut prompt, 1);
     assert!(text.contains("graded by another storydrill"), "{text}");
     assert!(text.contains("session: 1 card"), "{text}");
     let log = store.answers_on(today).unwrap();
