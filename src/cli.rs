@@ -183,6 +183,18 @@ pub enum Command {
     },
     /// Progress: today, streak, forecast, history, retention, cards, and which stories are interview-ready
     Stats(StatsArgs),
+    /// Interview dates the schedule prepares for: every card is reviewed once more before the next
+    Dates {
+        #[command(subcommand)]
+        action: Option<crate::cmd::dates::DatesAction>,
+    },
+    /// What to do today and until the interview: due and new cards, the next days' load, the
+    /// weakest stories and confused pairs, each with the command that drills it
+    Plan {
+        /// Print the plan as JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// Print a completion script for your shell (see the README for where it goes)
     Completions {
         /// The shell to complete in
@@ -240,6 +252,26 @@ pub struct ReviewArgs {
     /// Drill any cards without changing their schedule (e.g. the night before an interview)
     #[arg(long)]
     pub cram: bool,
+    /// Only the cards of this story: its number or key (repeat for more)
+    #[arg(long = "story", value_name = "N|KEY")]
+    pub stories: Vec<String>,
+    /// Only the K weakest stories by readiness (see `storydrill stats`) [K: 3]
+    #[arg(long, value_name = "K", num_args = 0..=1, default_missing_value = "3")]
+    pub weakest: Option<u32>,
+    /// The most confused pairs of stories: their questions interleaved, and after each answer how
+    /// to tell the two apart
+    #[arg(long)]
+    pub confused: bool,
+    /// Only cards with this tag
+    #[arg(long, value_name = "TAG")]
+    pub tag: Option<String>,
+    /// Reviews of due cards allowed today (instead of the reviews-per-day setting)
+    #[arg(long, value_name = "N")]
+    pub reviews: Option<u32>,
+    /// One JSON object per line for each event (card, judged, graded, summary) instead of the
+    /// screen, for editor plugins and scripts; answers are read from stdin as when piped
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

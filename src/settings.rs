@@ -37,6 +37,12 @@ pub const SETTINGS: &[Setting] = &[
     },
 ];
 
+/// The setting that is a date, not a number: the interview the schedule prepares for (kept with
+/// the other interview dates, see `storydrill interview`).
+pub const INTERVIEW_DATE: &str = "interview-date";
+pub const INTERVIEW_DATE_HELP: &str =
+    "the day of your interview (YYYY-MM-DD): every card is reviewed once more before it";
+
 /// The settings as `config --help` lists them.
 pub fn help_list() -> String {
     let mut out = String::from("Settings:\n");
@@ -46,7 +52,20 @@ pub fn help_list() -> String {
             s.key, s.help, s.min, s.max, s.default
         ));
     }
+    out.push_str(&format!(
+        "  {INTERVIEW_DATE:<16} {INTERVIEW_DATE_HELP} (default: none)\n"
+    ));
     out
+}
+
+/// A date as `config set interview-date` takes it.
+pub fn parse_date(value: &str) -> anyhow::Result<crate::core::types::StudyDay> {
+    crate::core::types::StudyDay::parse(value.trim()).ok_or_else(|| {
+        anyhow::anyhow!(
+            "{INTERVIEW_DATE} must be a date like 2027-01-25, got {}",
+            crate::core::text::quote(value)
+        )
+    })
 }
 
 /// The settings a command runs with.
@@ -71,7 +90,8 @@ pub fn lookup(key: &str) -> anyhow::Result<&'static Setting> {
     match SETTINGS.iter().find(|s| s.key == key) {
         Some(s) => Ok(s),
         None => {
-            let known: Vec<&str> = SETTINGS.iter().map(|s| s.key).collect();
+            let mut known: Vec<&str> = SETTINGS.iter().map(|s| s.key).collect();
+            known.push(INTERVIEW_DATE);
             bail!(
                 "unknown setting {key:?}; known settings: {}",
                 known.join(", ")

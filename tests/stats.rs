@@ -379,22 +379,25 @@ fn json_figures_follow_a_history_built_with_grade() {
         .iter()
         .map(|s| s["key"].as_str().unwrap())
         .collect();
+    // Readiness scores (core::readiness): last grade / 5 × (½ + ½ × freshness), no match answers.
     assert_eq!(
         order[..11],
         [
-            "self-intro",
-            "flash-sale",
-            "perf-tuning",
-            "nginx-lb", // weakest
-            "weird-bug",
-            "db-proxy",
-            "redis-id",
+            "flash-sale", // 0 yesterday: 0
+            "self-intro", // 1 in August: 0.1
+            "redis-id",   // 4, 15+ days ago: 0.4 each, by number
             "docker",
-            "mq-decoupling", // 0.9 each, by number
-            "sharding",
-            "window-sql", // never practised, by number
+            "mq-decoupling",
+            "db-proxy",    // 5 on 12-21: 0.5
+            "perf-tuning", // 3 on 01-04
+            "sharding",    // 3 on 01-06
+            "weird-bug",   // 4 on 01-07
+            "nginx-lb",    // 5 on 01-07
+            "window-sql",  // never told, by number
         ]
     );
+    assert_eq!(s["stories_ready"], 0, "no story's questions were answered");
+    assert_eq!(s["interview"], Value::Null);
     assert_eq!(order.len(), 26);
     assert_eq!(s["confusions"], serde_json::json!([]));
 

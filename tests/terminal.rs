@@ -95,7 +95,7 @@ fn a_session_at_a_terminal_with_tab_completion_undo_and_ctrl_d() {
 fn kill_9_mid_session_loses_no_graded_answer() {
     let env = Env::new();
     let mut child = env
-        .process(&["review", "--new", "5"])
+        .process(&["review", "--kind", "recall", "--new", "5"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

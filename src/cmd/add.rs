@@ -286,15 +286,7 @@ fn card(ctx: &mut Ctx, args: CardArgs) -> anyhow::Result<()> {
 
 /// A story by key or catalog number.
 pub fn resolve_story(ctx: &Ctx, reference: &str) -> anyhow::Result<String> {
-    let reference = reference.trim();
-    if let Ok(n) = reference.parse::<u32>() {
-        if let Some(s) = ctx.store.stories()?.into_iter().find(|s| s.number == n) {
-            return Ok(s.key);
-        }
-    } else if ctx.store.story_exists(reference)? {
-        return Ok(reference.to_string());
-    }
-    bail!("no story with key or number {reference:?} (see `storydrill stories`)")
+    ctx.store.story_key(reference)
 }
 
 fn ids(ctx: &Ctx, keys: &[String]) -> anyhow::Result<Vec<i64>> {

@@ -3,6 +3,7 @@
 pub mod add;
 mod cards;
 mod config;
+pub mod dates;
 mod decks;
 mod edit;
 mod export;
@@ -10,6 +11,7 @@ pub mod fill;
 mod grade;
 pub mod import;
 mod list;
+mod plan;
 pub mod review;
 mod revisions;
 mod search;
@@ -167,6 +169,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => search::run(&ctx, &query, deck.as_deref(), limit, json)?,
         Command::Config { action } => config::run(&ctx, action)?,
         Command::Stats(args) => stats::run(&ctx, &args)?,
+        Command::Dates { action } => dates::run(&ctx, action)?,
+        Command::Plan { json } => plan::run(&ctx, json)?,
         // Answered above, before the database was opened.
         Command::Completions { .. } | Command::Man => {}
     }

@@ -33,6 +33,7 @@ pub fn run(ctx: &Ctx, args: &StatsArgs) -> anyhow::Result<()> {
             deck: args.deck.clone(),
             window_days: args.days,
             new_per_day: ctx.settings.new_per_day,
+            interview: ctx.store.next_interview(today)?.map(|i| i.day),
         },
     );
     if args.json {
@@ -53,6 +54,20 @@ pub fn render(s: &Stats) -> String {
         "{}",
         paint::bold(&format!("storydrill stats · {} · {scope}", s.date))
     );
+    let countdown = s
+        .interview
+        .as_ref()
+        .map(|i| match i.days_left {
+            0 => " · interview today".to_string(),
+            1 => " · interview tomorrow".to_string(),
+            n => format!(" · interview in {n} days ({})", i.date),
+        })
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{} of {} stories ready{countdown}",
+        s.stories_ready, s.stories_total
+    );
     out.push('\n');
     today(&mut out, s);
     retention(&mut out, s);
@@ -62,7 +77,31 @@ pub fn render(s: &Stats) -> String {
     cards(&mut out, s);
     readiness(&mut out, s);
     confusions(&mut out, s);
+    missed_points(&mut out, s);
     out
+}
+
+fn missed_points(out: &mut String, s: &Stats) {
+    if s.missed_points.is_empty() {
+        return;
+    }
+    heading(
+        out,
+        &format!(
+            "Key points missed most, last {}",
+            plural(s.days, "day", "days")
+        ),
+    );
+    for m in s.missed_points.iter().take(10) {
+        let _ = writeln!(
+            out,
+            "  {}: {} (missed in {} of {} tellings)",
+            sanitize(&m.story),
+            sanitize(&m.point),
+            m.missed,
+            m.tellings
+        );
+    }
 }
 
 fn heading(out: &mut String, text: &str) {
@@ -436,8 +475,10 @@ fn readiness(out: &mut String, s: &Stats) {
     heading(
         out,
         &format!(
-            "Interview readiness, last {}, weakest first",
-            plural(s.days, "day", "days")
+            "Interview readiness, last {}, weakest first ({} of {} ready)",
+            plural(s.days, "day", "days"),
+            s.stories_ready,
+            s.stories_total
         ),
     );
     if s.stories.is_empty() {
@@ -446,14 +487,20 @@ fn readiness(out: &mut String, s: &Stats) {
     }
     let _ = writeln!(
         out,
-        "{}  {}  {}  {}  {}  next due",
+        "{}  {}  {}  {}  {}  {}  next due",
         pad("   #", 4),
-        pad("story", 30),
+        pad("story", 24),
+        pad("ready", 6),
         pad("match", 11),
         pad("recall", 6),
         pad("EF", 5)
     );
     for story in s.stories.iter().take(STORIES_SHOWN) {
+        let ready = match (story.ready, story.readiness) {
+            (true, Some(r)) => paint::green(&pad(&format!("✓ {:.0}", r * 100.0), 6)),
+            (false, Some(r)) => pad(&format!("  {:.0}", r * 100.0), 6),
+            (_, None) => pad("  —", 6),
+        };
         let matched = match story.match_accuracy {
             Some(a) => {
                 let text = pad(
@@ -486,13 +533,14 @@ fn readiness(out: &mut String, s: &Stats) {
         let due = match story.due {
             Some(d) if d <= s.date => paint::yellow("now"),
             Some(d) => d.to_string(),
-            None if story.readiness.is_none() => paint::dimmed("not practised"),
+            None if story.readiness.is_none() => paint::dimmed("never told"),
             None => "—".to_string(),
         };
         let line = format!(
-            "{:>4}  {}  {}  {}  {}  {}",
+            "{:>4}  {}  {}  {}  {}  {}  {}",
             story.number,
-            pad(&truncate(&sanitize(&story.title), 30), 30),
+            pad(&truncate(&sanitize(&story.title), 24), 24),
+            ready,
             matched,
             recall,
             pad(&ef, 5),

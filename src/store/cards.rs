@@ -14,6 +14,20 @@ pub(super) const CARD_COLUMNS: &str = "c.id, c.key, d.name, c.kind, s.key, c.fro
 pub(super) const CARD_FROM: &str =
     "FROM card c JOIN deck d ON d.id = c.deck_id LEFT JOIN story s ON s.id = c.story_id";
 
+/// The light row of a candidate: its story's recall card counts as seen once reviewed or presented.
+const CANDIDATE_COLUMNS: &str = "c.id, c.kind, s.key, c.due,
+    EXISTS (SELECT 1 FROM card r WHERE r.story_id = c.story_id AND r.kind = 'recall' AND r.reviews > 0)
+    OR EXISTS (SELECT 1 FROM presented p WHERE p.story_id = c.story_id)";
+const CANDIDATE_FROM: &str = "FROM card c LEFT JOIN story s ON s.id = c.story_id";
+/// `queue::may_show`, in SQL so the partial indexes on due and new cards serve it (?1 today,
+/// ?2 deck, ?3 kind, ?4 stories as a JSON list, ?5 tag).
+const FILTERED: &str = "c.retired = 0 AND c.suspended = 0
+    AND (c.buried_until IS NULL OR c.buried_until <= ?1)
+    AND (?2 IS NULL OR c.deck_id = (SELECT id FROM deck WHERE name = ?2))
+    AND (?3 IS NULL OR c.kind = ?3)
+    AND (?4 IS NULL OR s.key IN (SELECT value FROM json_each(?4)))
+    AND (?5 IS NULL OR EXISTS (SELECT 1 FROM json_each(c.tags) WHERE value = ?5))";
+
 pub(super) fn card_from_row(row: &Row<'_>) -> rusqlite::Result<Card> {
     Ok(Card {
         id: row.get(0)?,
@@ -108,9 +122,13 @@ impl Store {
     }
 
     pub fn cards(&self, filter: &CardFilter) -> anyhow::Result<Vec<Card>> {
+        let due = match filter.due_by {
+            Some(day) => format!("{} AND c.suspended = 0", self.due_clause("c", day)?),
+            None => "true".to_string(),
+        };
         let mut sql = format!(
             "SELECT {CARD_COLUMNS} {CARD_FROM} WHERE (?1 IS NULL OR d.name = ?1) AND (?2 IS NULL OR c.kind = ?2)
-             AND (?3 IS NULL OR (c.due IS NOT NULL AND c.due <= ?3 AND c.suspended = 0))"
+             AND {due}"
         );
         if !filter.include_retired {
             sql.push_str(" AND c.retired = 0");
@@ -118,15 +136,15 @@ impl Store {
         sql.push_str(" ORDER BY d.id, c.position, c.id");
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map(
-            params![filter.deck, filter.kind.map(|k| k.as_str()), filter.due_by],
+            params![filter.deck, filter.kind.map(|k| k.as_str())],
             card_from_row,
         )?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Light rows of the cards a session on `today` may show: not retired, suspended or buried.
-    /// Due ones most overdue first, then new ones in deck order, each at most `limit` rows, so a
-    /// session starts as fast on 100,000 cards as on 100.
+    /// Light rows of the cards a session on `today` may show: not retired, suspended or buried,
+    /// in the filter. Due ones (the interview window applied) most overdue first, then new ones in
+    /// deck order, each at most `limit` rows, so a session starts as fast on 100,000 cards as on 100.
     pub fn session_candidates(
         &self,
         today: StudyDay,
@@ -134,58 +152,65 @@ impl Store {
         due_limit: u32,
         new_limit: u32,
     ) -> anyhow::Result<(Vec<Candidate>, Vec<Candidate>)> {
-        let (deck, kind) = (filter.deck.as_deref(), filter.kind);
-        // `queue::may_show`, in SQL so the partial indexes on due and new cards serve it.
-        let base =
-            "c.retired = 0 AND c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= ?1)
-                    AND (?2 IS NULL OR c.deck_id = (SELECT id FROM deck WHERE name = ?2))
-                    AND (?3 IS NULL OR c.kind = ?3)";
-        let columns = "c.id, c.kind, s.key, c.due,
-                       EXISTS (SELECT 1 FROM card r WHERE r.story_id = c.story_id AND r.kind = 'recall' AND r.reviews > 0)";
+        let due = self.due_clause("c", today)?;
         let due_sql = format!(
-            "SELECT {columns} FROM card c LEFT JOIN story s ON s.id = c.story_id
-             WHERE c.due IS NOT NULL AND c.due <= ?1 AND {base} ORDER BY c.due, c.id LIMIT ?4"
+            "SELECT {CANDIDATE_COLUMNS} {CANDIDATE_FROM} WHERE {due} AND {FILTERED}
+             ORDER BY c.due, c.id LIMIT ?6"
         );
         let new_sql = format!(
-            "SELECT {columns} FROM card c LEFT JOIN story s ON s.id = c.story_id
-             WHERE c.reviews = 0 AND {base} ORDER BY c.deck_id, c.position, c.id LIMIT ?4"
+            "SELECT {CANDIDATE_COLUMNS} {CANDIDATE_FROM} WHERE c.reviews = 0 AND {FILTERED}
+             ORDER BY c.deck_id, c.position, c.id LIMIT ?6"
         );
-        let kind = kind.map(CardKind::as_str);
-        let read = |sql: &str, limit: u32| -> anyhow::Result<Vec<Candidate>> {
-            let mut stmt = self.conn.prepare(sql)?;
-            let rows = stmt.query_map(params![today, deck, kind, limit], |r| {
+        Ok((
+            self.candidates(&due_sql, today, filter, due_limit)?,
+            self.candidates(&new_sql, today, filter, new_limit)?,
+        ))
+    }
+
+    /// Every card a cram session may drill (in the filter, skipped ones too), as light rows.
+    pub fn cram_candidates(&self, filter: &Filter) -> anyhow::Result<Vec<Candidate>> {
+        let sql = format!(
+            "SELECT {CANDIDATE_COLUMNS} {CANDIDATE_FROM} WHERE {FILTERED} ORDER BY c.id LIMIT ?6"
+        );
+        // A cram session ignores skips: any day works as `today` with the skip check off.
+        let mut rows = self.candidates(&sql, StudyDay::LAST, filter, u32::MAX)?;
+        for c in &mut rows {
+            c.recall_seen = true;
+        }
+        Ok(rows)
+    }
+
+    fn candidates(
+        &self,
+        sql: &str,
+        today: StudyDay,
+        filter: &Filter,
+        limit: u32,
+    ) -> anyhow::Result<Vec<Candidate>> {
+        let stories = (!filter.stories.is_empty())
+            .then(|| serde_json::to_string(&filter.stories))
+            .transpose()?;
+        let mut stmt = self.conn.prepare(sql)?;
+        let rows = stmt.query_map(
+            params![
+                today,
+                filter.deck,
+                filter.kind.map(CardKind::as_str),
+                stories,
+                filter.tag,
+                limit
+            ],
+            |r| {
                 Ok(Candidate {
                     id: r.get(0)?,
                     kind: r.get(1)?,
                     story: r.get(2)?,
                     due: r.get(3)?,
                     recall_seen: r.get(4)?,
+                    readiness: None,
                 })
-            })?;
-            Ok(rows.collect::<Result<_, _>>()?)
-        };
-        Ok((read(&due_sql, due_limit)?, read(&new_sql, new_limit)?))
-    }
-
-    /// Every card a cram session may drill, as light rows.
-    pub fn cram_candidates(&self, filter: &Filter) -> anyhow::Result<Vec<Candidate>> {
-        let (deck, kind) = (filter.deck.as_deref(), filter.kind);
-        let mut stmt = self.conn.prepare(
-            "SELECT c.id, c.kind, s.key, c.due FROM card c LEFT JOIN story s ON s.id = c.story_id
-             WHERE c.retired = 0 AND c.suspended = 0
-               AND (?1 IS NULL OR c.deck_id = (SELECT id FROM deck WHERE name = ?1))
-               AND (?2 IS NULL OR c.kind = ?2)
-             ORDER BY c.id",
+            },
         )?;
-        let rows = stmt.query_map(params![deck, kind.map(CardKind::as_str)], |r| {
-            Ok(Candidate {
-                id: r.get(0)?,
-                kind: r.get(1)?,
-                story: r.get(2)?,
-                due: r.get(3)?,
-                recall_seen: true,
-            })
-        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -200,23 +225,25 @@ impl Store {
 
     /// Cards due on `day` or before it (what a session that day will start with).
     pub fn count_due_by(&self, day: StudyDay) -> anyhow::Result<u32> {
+        let due = self.due_clause("card", day)?;
         Ok(self.conn.query_row(
-            "SELECT count(*) FROM card WHERE due IS NOT NULL AND due <= ?1 AND retired = 0 AND suspended = 0",
-            [day],
+            &format!("SELECT count(*) FROM card WHERE {due} AND retired = 0 AND suspended = 0"),
+            [],
             |r| r.get(0),
         )?)
     }
 
     pub fn decks(&self, today: StudyDay) -> anyhow::Result<Vec<DeckSummary>> {
-        let mut stmt = self.conn.prepare(
+        let due = self.due_clause("c", today)?;
+        let mut stmt = self.conn.prepare(&format!(
             "SELECT d.name, d.title,
                     count(c.id) FILTER (WHERE c.reviews = 0 AND c.suspended = 0),
-                    count(c.id) FILTER (WHERE c.due <= ?1 AND c.suspended = 0
+                    count(c.id) FILTER (WHERE {due} AND c.suspended = 0
                                          AND (c.buried_until IS NULL OR c.buried_until <= ?1)),
                     count(c.id)
              FROM deck d LEFT JOIN card c ON c.deck_id = d.id AND c.retired = 0
-             GROUP BY d.id ORDER BY d.id",
-        )?;
+             GROUP BY d.id ORDER BY d.id"
+        ))?;
         let rows = stmt.query_map([today], |r| {
             Ok(DeckSummary {
                 name: r.get(0)?,
@@ -278,6 +305,64 @@ impl Store {
             .conn
             .query_row(&sql, [key], story_from_row)
             .optional()?)
+    }
+
+    /// A story's key from its key or its catalog number.
+    pub fn story_key(&self, reference: &str) -> anyhow::Result<String> {
+        let reference = reference.trim();
+        let found: Option<String> = match reference.parse::<u32>() {
+            Ok(n) => self
+                .conn
+                .query_row(
+                    "SELECT key FROM story WHERE number = ?1 AND retired = 0",
+                    [n],
+                    |r| r.get(0),
+                )
+                .optional()?,
+            Err(_) => self.story_exists(reference)?.then(|| reference.to_string()),
+        };
+        found.ok_or_else(|| {
+            anyhow::anyhow!(
+                "no story with key or number {} (see `storydrill stories`)",
+                crate::core::text::quote(reference)
+            )
+        })
+    }
+
+    /// The one-line reason of a story's first question card ("why it fits"), to tell it apart.
+    pub fn story_hint(&self, key: &str) -> anyhow::Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT c.back FROM card c JOIN story s ON s.id = c.story_id
+                 WHERE s.key = ?1 AND c.kind = 'match' AND c.retired = 0 AND c.back != ''
+                 ORDER BY c.position LIMIT 1",
+                [key],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Active new cards (never reviewed).
+    pub fn count_new(&self) -> anyhow::Result<u32> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM card WHERE reviews = 0 AND retired = 0 AND suspended = 0",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Cards due today (the interview window applied) that `:s` skipped until a later day.
+    pub fn count_skipped(&self, today: StudyDay) -> anyhow::Result<u32> {
+        let due = self.due_clause("card", today)?;
+        Ok(self.conn.query_row(
+            &format!(
+                "SELECT count(*) FROM card WHERE {due} AND retired = 0 AND suspended = 0
+                 AND buried_until > ?1"
+            ),
+            [today],
+            |r| r.get(0),
+        )?)
     }
 
     pub fn story_exists(&self, key: &str) -> anyhow::Result<bool> {
@@ -361,15 +446,20 @@ mod tests {
             Filter::default(),
             Filter {
                 deck: Some("templates".into()),
-                kind: None,
+                ..Filter::default()
             },
             Filter {
-                deck: None,
                 kind: Some(CardKind::Match),
+                ..Filter::default()
             },
             Filter {
                 deck: Some("stories".into()),
                 kind: Some(CardKind::Cloze),
+                ..Filter::default()
+            },
+            Filter {
+                stories: vec!["sharding".into(), "self-intro".into()],
+                ..Filter::default()
             },
         ];
         for filter in filters {

@@ -3,16 +3,20 @@
 mod cards;
 mod decks;
 mod import;
+mod interview;
 mod migrate;
 mod personal;
+mod readiness;
 mod reviews;
 mod search;
 mod stats;
 
 pub use cards::{CardFilter, DeckSummary};
 pub use decks::{ImportReport, Lookup, Progress, Retire, WouldRetire};
+pub use interview::InterviewDate;
 pub use migrate::{LATEST_VERSION, MIGRATIONS};
 pub use personal::{Deleted, Revision};
+pub use readiness::StoryEvidence;
 pub use reviews::{Answer, NewReview};
 pub use search::SearchHit;
 

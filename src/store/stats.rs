@@ -48,6 +48,23 @@ fn card_line(row: &Row<'_>) -> rusqlite::Result<CardLine> {
 }
 
 impl Store {
+    /// Stories picked in place of others from `from` to `to`: (asked, answered, times), most first.
+    pub fn confusions(
+        &self,
+        from: StudyDay,
+        to: StudyDay,
+    ) -> anyhow::Result<Vec<(String, String, u32)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT s.key, c.answered, sum(c.times) FROM stats_confusion c JOIN story s ON s.id = c.asked
+             WHERE c.day >= ?1 AND c.day <= ?2 GROUP BY c.asked, c.answered
+             ORDER BY 3 DESC, 1, 2",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![from, to], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// The rows `stats::compute` works on, for study day `today`, optionally one deck, with
     /// per-story figures and confusions over the last `window_days` days.
     pub fn stats_input(
@@ -135,7 +152,11 @@ impl Store {
                         coalesce(sum(w.match_answers), 0), coalesce(sum(w.match_right), 0),
                         coalesce(sum(w.recall_reviews), 0), coalesce(sum(w.recall_grades), 0),
                         CASE WHEN c.reviews > 0 THEN c.easiness END,
-                        CASE WHEN c.suspended = 0 THEN c.due END
+                        CASE WHEN c.suspended = 0 THEN c.due END,
+                        (SELECT r.quality FROM review r
+                         WHERE r.card_id = c.id AND r.kind = 'scheduled' ORDER BY r.id DESC LIMIT 1),
+                        c.last_review,
+                        EXISTS (SELECT 1 FROM card q WHERE q.story_id = s.id AND q.kind = 'match' AND q.retired = 0)
                  FROM story s
                  JOIN deck d ON d.id = s.deck_id
                  LEFT JOIN card c ON c.story_id = s.id AND c.kind = 'recall' AND c.retired = 0
@@ -158,6 +179,9 @@ impl Store {
                     recall_grades: r.get(7)?,
                     easiness: r.get(8)?,
                     due: r.get(9)?,
+                    last_grade: r.get(10)?,
+                    last_review: r.get(11)?,
+                    has_questions: r.get(12)?,
                 })
             },
         )?;
@@ -222,7 +246,19 @@ impl Store {
             card_line,
         )?;
 
+        let told = self.recent_tellings(window_start)?;
+        let mut tellings = Vec::new();
+        for s in &stories {
+            if let (Some(told), Some(story)) = (told.get(&s.key), self.story(&s.key)?) {
+                tellings.push(crate::core::stats::StoryTellings {
+                    key: s.key.clone(),
+                    points: story.points,
+                    tellings: told.clone(),
+                });
+            }
+        }
         Ok(StatsInput {
+            tellings,
             days,
             cards,
             due,

@@ -3,6 +3,7 @@
 
 use std::time::Instant;
 
+use super::events::{Event, Point};
 use super::grade::Answered;
 use super::{elapsed_ms, Asked, Session};
 use crate::core::cloze;
@@ -16,8 +17,30 @@ use crate::prompt::MAX_ANSWER_CHARS;
 impl Session<'_> {
     /// Shows the card's header and the card, and reads the answer.
     pub(super) fn answer(&mut self, queued: &Queued, card: &Card) -> Asked<Answered> {
+        self.header(queued, card)?;
+        let answered = match card.kind {
+            CardKind::Match => self.ask_match(card),
+            CardKind::Recall => self.ask_recall(card),
+            CardKind::Cloze => self.ask_cloze(card),
+            CardKind::Basic => self.ask_basic(card),
+        }?;
+        self.event(&Event::Judged {
+            id: card.id.0,
+            correct: answered.correct,
+            answered_story: answered.answered_story.as_deref(),
+            points: &answered.points,
+            suggested: answered.suggestion,
+        })?;
+        Ok(answered)
+    }
+
+    /// The line above every card: how many are left, which card, what kind.
+    fn header(&mut self, queued: &Queued, card: &Card) -> anyhow::Result<()> {
         let left = self.queue.len() + 1;
-        let tag = if queued.redrill {
+        self.event(&Event::card(card, queued.present, queued.redrill, left))?;
+        let tag = if queued.present {
+            " · new story"
+        } else if queued.redrill {
             " · re-drill"
         } else if self.args.cram {
             " · cram"
@@ -32,13 +55,67 @@ impl Session<'_> {
                 card.deck,
                 card.kind.as_str()
             ))
+        ))
+    }
+
+    /// A new story, shown to be read before its questions come: its text, model answer and key
+    /// points. Nothing is graded; its recall card is told on a later day.
+    pub(super) fn present(&mut self, queued: &Queued, card: &Card) -> Asked<()> {
+        self.header(queued, card)?;
+        let story = match &card.story {
+            Some(key) => self.store.story(key)?,
+            None => None,
+        };
+        let title = story
+            .as_ref()
+            .map(|s| format!("{} {}", s.number, s.title))
+            .unwrap_or_else(|| card.key.clone());
+        self.say(&format!(
+            "{} {}\n{}\n",
+            paint::bold("A new story:"),
+            sanitize(&title),
+            paint::dimmed(&self.wrap(&format!("asked as: {}", card.front)))
         ))?;
-        match card.kind {
-            CardKind::Match => self.ask_match(card),
-            CardKind::Recall => self.ask_recall(card),
-            CardKind::Cloze => self.ask_cloze(card),
-            CardKind::Basic => self.ask_basic(card),
+        let mut text = String::new();
+        if let Some(s) = &story {
+            text.push_str(&self.model_answer(s));
+            if !s.points.is_empty() {
+                text.push_str(&format!("\n\n{}\n", paint::cyan("key points")));
+                for p in &s.points {
+                    text.push_str(&format!("  • {}\n", sanitize(p)));
+                }
+            }
+        } else {
+            text.push_str(&self.wrap(&card.back));
         }
+        self.say(&format!("\n{text}\n"))?;
+        self.read("read it, then Enter (its questions follow; you tell it another day)> ")?;
+        if let Some(key) = &card.story {
+            self.store.present(key, self.today)?;
+        }
+        self.summary.presented += 1;
+        self.event(&Event::Presented {
+            id: card.id.0,
+            story: card.story.as_deref(),
+        })?;
+        Ok(())
+    }
+
+    /// A story's text, its written model answer and its diagram, as shown after a telling.
+    fn model_answer(&self, s: &crate::core::model::CatalogStory) -> String {
+        let mut model = self.wrap(&s.text);
+        if let Some(written) = &s.written {
+            model.push_str(&format!(
+                "\n{}\n{}",
+                paint::dimmed("(model answer written by storydrill)"),
+                self.wrap(written)
+            ));
+        }
+        if let Some(diagram) = &s.diagram {
+            // Verbatim, never wrapped: the alignment is the point.
+            model.push_str(&format!("\n\n{}", sanitize(diagram)));
+        }
+        model
     }
 
     fn ask_match(&mut self, card: &Card) -> Asked<Answered> {
@@ -93,6 +170,7 @@ impl Session<'_> {
                 paint::dimmed(&self.wrap(&format!("why: {}", card.back)))
             ))?;
         }
+        self.tell_apart(card)?;
         let suggestion = judge::suggest_match(correct, ms as u64, choices.is_some());
         Ok(Answered {
             answer: text.trim().to_string(),
@@ -100,7 +178,35 @@ impl Session<'_> {
             correct,
             suggestion: Some(suggestion),
             ms,
+            points: vec![],
         })
+    }
+
+    /// `--confused`: after a question of a confused pair, one line on how to tell the two apart.
+    fn tell_apart(&mut self, card: &Card) -> anyhow::Result<()> {
+        let Some(story) = card.story.as_deref() else {
+            return Ok(());
+        };
+        let Some((a, b)) = self
+            .selection
+            .pairs
+            .iter()
+            .find(|(a, b)| a == story || b == story)
+            .cloned()
+        else {
+            return Ok(());
+        };
+        let hint = |key: &str| {
+            let why = self
+                .selection
+                .hints
+                .get(key)
+                .map(String::as_str)
+                .unwrap_or("");
+            format!("{}: {}", self.story_label(key), sanitize(why))
+        };
+        let line = format!("tell apart: {} · {}", hint(&a), hint(&b));
+        self.say(&format!("{}\n", paint::yellow(&self.wrap(&line))))
     }
 
     /// Reads answers until one names a story or says "I don't know" (None); `?` shows four choices.
@@ -207,29 +313,26 @@ impl Session<'_> {
         }
         let ms = elapsed_ms(shown);
         let telling = lines.join("\n");
-        let mut model = String::new();
-        match &story {
-            Some(s) => {
-                model.push_str(&self.wrap(&s.text));
-                if let Some(written) = &s.written {
-                    model.push_str(&format!(
-                        "\n{}\n{}",
-                        paint::dimmed("(model answer written by storydrill)"),
-                        self.wrap(written)
-                    ));
-                }
-                if let Some(diagram) = &s.diagram {
-                    // Verbatim, never wrapped: the alignment is the point.
-                    model.push_str(&format!("\n\n{}", sanitize(diagram)));
-                }
-            }
-            None => model.push_str(&self.wrap(&card.back)),
-        }
+        let model = match &story {
+            Some(s) => self.model_answer(s),
+            None => self.wrap(&card.back),
+        };
         self.say(&format!("\n{}\n{model}\n", paint::cyan("model answer")))?;
         let points = story.as_ref().map(|s| s.points.clone()).unwrap_or_default();
         let mut suggestion = None;
+        let mut judged = Vec::new();
         if !points.is_empty() {
             let covered = judge::coverage(&telling, &points);
+            if !telling.is_empty() {
+                judged = points
+                    .iter()
+                    .zip(&covered)
+                    .map(|(text, covered)| Point {
+                        text: text.clone(),
+                        covered: *covered,
+                    })
+                    .collect();
+            }
             let mut list = String::new();
             for (point, hit) in points.iter().zip(&covered) {
                 let mark = if telling.is_empty() {
@@ -254,6 +357,7 @@ impl Session<'_> {
             correct: None,
             suggestion,
             ms,
+            points: judged,
         })
     }
 
@@ -295,6 +399,7 @@ impl Session<'_> {
             correct: Some(correct),
             suggestion: Some(suggestion),
             ms,
+            points: vec![],
         })
     }
 
@@ -314,6 +419,7 @@ impl Session<'_> {
             correct: None,
             suggestion: None,
             ms,
+            points: vec![],
         })
     }
 }

@@ -3,6 +3,7 @@
 
 use chrono::Utc;
 
+use super::events::{Event, Point};
 use super::{Asked, Graded, Session};
 use crate::core::model::Card;
 use crate::core::queue::{self, Queued};
@@ -18,6 +19,8 @@ pub(super) struct Answered {
     pub correct: Option<bool>,
     pub suggestion: Option<u8>,
     pub ms: i64,
+    /// A telling's key points, judged (empty otherwise).
+    pub points: Vec<Point>,
 }
 
 impl Session<'_> {
@@ -104,12 +107,18 @@ impl Session<'_> {
         } else {
             self.summary.wrong += 1;
         }
-        let again = queue::needs_redrill(quality);
+        self.event(&Event::graded(card, quality, kind, after.due))?;
+        if kind == ReviewKind::Redrill {
+            *self.redrills.entry(card.id).or_default() += 1;
+        }
+        let redrilled = self.redrills.get(&card.id).copied().unwrap_or(0);
+        let again = queue::needs_redrill(quality) && redrilled < queue::MAX_REDRILLS;
         if again {
             self.queue.push_back(Queued {
                 id: card.id,
                 story: card.story.clone(),
                 redrill: !self.args.cram,
+                present: false,
             });
         }
         let next = match (kind, after.due) {
@@ -125,9 +134,11 @@ impl Session<'_> {
         };
         let tail = if again {
             format!(
-                " · comes back at the end until you score {}",
+                " · comes back after a few cards until you score {}",
                 queue::REDRILL_UNTIL
             )
+        } else if queue::needs_redrill(quality) {
+            format!(" · re-drilled {redrilled} times today: it comes back tomorrow",)
         } else {
             String::new()
         };

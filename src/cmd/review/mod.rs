@@ -1,10 +1,15 @@
 //! `storydrill [review]`: the daily session. This file is the loop — build the queue, show cards
-//! until it is empty, the limit or a quit, undo, and the summary; `ask` shows a card of each kind
-//! and reads the answer; `grade` reads the grade and commits it before the next card shows. The
-//! rules of what comes next are `core::queue`'s.
+//! until it is empty, the limit or a quit, undo, and the summary; `setup` decides what the session
+//! drills (filters, readiness, the interview ahead) and why nothing comes; `ask` shows a card of
+//! each kind and reads the answer; `grade` reads the grade and commits it before the next card
+//! shows; `events` is `--json`. The rules of what comes next are `core::queue`'s.
 
 mod ask;
+mod events;
 mod grade;
+mod setup;
+
+pub use setup::WINDOW_DAYS;
 
 use anyhow::Context;
 use std::collections::{HashMap, VecDeque};
@@ -16,39 +21,54 @@ use crate::cli::ReviewArgs;
 use crate::clock::Clock;
 use crate::cmd::Ctx;
 use crate::core::judge::CatalogEntry;
-use crate::core::model::Card;
-use crate::core::queue::{self, Filter, Queued, Rng};
+use crate::core::model::{Card, CardKind};
+use crate::core::queue::{self, Pick, Queued, Recent, Rng};
 use crate::core::text::{sanitize, wrap};
-use crate::core::types::{Quality, StudyDay};
+use crate::core::types::{CardId, Quality, StudyDay};
 use crate::edit::EditOutcome;
 use crate::paint;
 use crate::prompt::{self, Input, Prompt, MAX_ANSWER_CHARS};
 use crate::settings::Settings;
 use crate::store::Store;
+use events::Event;
+use setup::Selection;
 
 pub const SEED_VAR: &str = "STORYDRILL_SEED";
 
 pub fn run(ctx: &mut Ctx, args: &ReviewArgs) -> anyhow::Result<ExitCode> {
     let seed = seed_from_env()?;
-    let mut input = prompt::stdin()?;
+    let mut input: Box<dyn Prompt> = if args.json {
+        // Scripts drive --json: answers are read as lines even from a terminal.
+        Box::new(crate::prompt::LinePrompt {
+            input: Box::new(std::io::BufReader::new(std::io::stdin())),
+        })
+    } else {
+        prompt::stdin()?
+    };
     if !input.is_terminal() {
         paint::disable();
     }
-    let mut stdout = std::io::stdout();
     let width = terminal_size::terminal_size_of(std::io::stdout())
         .map(|(w, _)| usize::from(w.0))
         .unwrap_or(80)
         .clamp(40, 100);
+    let mut stdout = std::io::stdout();
+    let mut screen = std::io::sink();
+    let mut events_out = std::io::stdout();
+    let out: &mut dyn Write = if args.json { &mut screen } else { &mut stdout };
     let mut session = Session::new(
         &mut ctx.store,
         ctx.clock,
         ctx.settings,
         args.clone(),
         input.as_mut(),
-        &mut stdout,
+        out,
         seed,
         width,
     )?;
+    if args.json {
+        session.events = Some(&mut events_out);
+    }
     session.run()?;
     Ok(ExitCode::SUCCESS)
 }
@@ -108,6 +128,8 @@ grades:  Enter takes the suggestion; 0-5 gives your own.";
 /// How one card's turn ended.
 enum Step {
     Graded,
+    /// A new story was presented (read, not graded).
+    Presented,
     Again,
     Quit,
 }
@@ -124,6 +146,7 @@ struct Summary {
     done: u32,
     right: u32,
     wrong: u32,
+    presented: u32,
 }
 
 pub struct Session<'a> {
@@ -133,15 +156,22 @@ pub struct Session<'a> {
     args: ReviewArgs,
     prompt: &'a mut dyn Prompt,
     out: &'a mut dyn Write,
+    /// `--json`: where the events go.
+    events: Option<&'a mut dyn Write>,
+    selection: Selection,
     /// Catalog positions by story key, for labels.
     by_key: HashMap<String, usize>,
     catalog: Vec<CatalogEntry>,
     completions: Vec<String>,
     queue: VecDeque<Queued>,
+    recent: Recent,
+    /// Re-drills of each card today (from the log, then this session).
+    redrills: HashMap<CardId, u32>,
+    /// When each card was last shown, for the pause before a lone re-drill.
+    shown_at: HashMap<CardId, Instant>,
     graded: Vec<Graded>,
     summary: Summary,
     started: Instant,
-    last_story: Option<String>,
     rng: Rng,
     width: usize,
     settings: Settings,
@@ -159,10 +189,8 @@ impl<'a> Session<'a> {
         seed: u64,
         width: usize,
     ) -> anyhow::Result<Session<'a>> {
-        if let Some(deck) = &args.deck {
-            store.require_deck(deck)?;
-        }
         let today = clock.study_day(settings.rollover_hour);
+        let selection = setup::select(store, &args, today)?;
         Ok(Session {
             store,
             clock,
@@ -170,14 +198,18 @@ impl<'a> Session<'a> {
             args,
             prompt,
             out,
+            events: None,
+            selection,
             by_key: HashMap::new(),
             catalog: Vec::new(),
             completions: Vec::new(),
             queue: VecDeque::new(),
+            recent: Recent::default(),
+            redrills: HashMap::new(),
+            shown_at: HashMap::new(),
             graded: Vec::new(),
             summary: Summary::default(),
             started: Instant::now(),
-            last_story: None,
             rng: Rng::new(seed ^ 0x5eed),
             width,
             settings,
@@ -198,23 +230,25 @@ impl<'a> Session<'a> {
         Ok(())
     }
 
-    fn filter(&self) -> Filter {
-        Filter {
-            deck: self.args.deck.clone(),
-            kind: self.args.kind,
-        }
-    }
-
     /// Builds the queue: the store reads what is due and new today and what was done today; the
-    /// rules of `core::queue` decide what comes, and in which order.
-    fn build_queue(&mut self, seed: u64) -> anyhow::Result<()> {
-        let filter = self.filter();
+    /// rules of `core::queue` decide what comes, and in which order. Ok holds a line to show when
+    /// the interview raised today's new cards; Err(why) when nothing comes.
+    fn build_queue(&mut self, seed: u64) -> anyhow::Result<Result<Option<String>, String>> {
+        let filter = self.selection.filter.clone();
+        let mut done = queue::done_today(
+            &self.store.answers_on(self.today)?,
+            self.store.presented_on(self.today)?,
+        );
+        self.redrills = done.redrills.clone();
         if self.args.cram {
             let candidates = self.store.cram_candidates(&filter)?;
             self.queue = queue::cram(&candidates, seed);
-            return Ok(());
+            return Ok(if self.queue.is_empty() {
+                Err("Nothing to drill: no card is in this selection.\n".to_string())
+            } else {
+                Ok(None)
+            });
         }
-        let mut done = queue::done_today(&self.store.answers_on(self.today)?);
         // Re-drills owed from earlier today obey this session's filters and `:s` (skip) too.
         let mut owed = Vec::with_capacity(done.pending_redrills.len());
         for (id, story) in std::mem::take(&mut done.pending_redrills) {
@@ -223,30 +257,53 @@ impl<'a> Session<'a> {
             }
         }
         done.pending_redrills = owed;
-        let limits = queue::limits(
-            self.args.new,
-            self.settings.new_per_day,
-            self.settings.reviews_per_day,
+        let (limits, raised) = setup::limits(
+            self.store,
+            &self.args,
+            &self.settings,
+            self.selection.interview,
+            self.today,
             &done,
-        );
+        )?;
         let (due_rows, new_rows) = queue::candidates_to_read(limits, &done);
-        let (due, new) = self
+        let (mut due, new) = self
             .store
             .session_candidates(self.today, &filter, due_rows, new_rows)?;
-        self.queue = queue::build(&due, &new, &done, limits, seed);
-        Ok(())
+        for c in &mut due {
+            c.readiness = c.story.as_deref().and_then(|s| self.selection.score(s));
+        }
+        // A new story is presented so that its question cards can come today, unless the
+        // session is of recall cards only.
+        let present = filter.kind.is_none_or(|k| k == CardKind::Match);
+        self.queue = queue::build(&due, &new, &done, limits, present, seed);
+        if self.queue.is_empty() {
+            let why = setup::explain_empty(self.store, &self.selection, limits, &done, self.today)?;
+            return Ok(Err(why));
+        }
+        Ok(Ok(raised))
     }
 
     pub fn run(&mut self) -> anyhow::Result<()> {
         let seed = self.rng.next_u64();
         self.load_catalog()?;
-        self.build_queue(seed)?;
-        if self.queue.is_empty() {
-            return self.nothing_due();
-        }
+        let raised = match self.build_queue(seed)? {
+            Ok(raised) => raised,
+            Err(why) => {
+                self.event(&Event::Empty {
+                    message: why.trim_end(),
+                })?;
+                self.say(&why)?;
+                return self.event(&self.summary_event(0));
+            }
+        };
         let total = self.queue.len();
+        let countdown = self
+            .selection
+            .interview
+            .map(|i| format!(" · {}", i.countdown(self.today)))
+            .unwrap_or_default();
         self.say(&format!(
-            "{} {} card{} to review{} · :h for help\n",
+            "{} {} card{} to review{}{countdown} · :h for help\n",
             paint::bold("storydrill"),
             total,
             if total == 1 { "" } else { "s" },
@@ -256,12 +313,12 @@ impl<'a> Session<'a> {
                 ""
             }
         ))?;
+        if let Some(line) = raised {
+            self.say(&format!("{}\n", paint::dimmed(&line)))?;
+        }
         loop {
-            if self
-                .args
-                .limit
-                .is_some_and(|limit| self.summary.done >= limit)
-            {
+            let shown = self.summary.done + self.summary.presented;
+            if self.args.limit.is_some_and(|limit| shown >= limit) {
                 // A person may still want to take the last grade back.
                 if self.prompt.is_terminal() && !self.graded.is_empty() {
                     let prompt = "limit reached · Enter ends, :u takes back the last grade> ";
@@ -275,18 +332,29 @@ impl<'a> Session<'a> {
                     }
                 }
                 self.say(&format!(
-                    "Stopped after {} card{} (--limit).\n",
-                    self.summary.done,
-                    if self.summary.done == 1 { "" } else { "s" }
+                    "Stopped after {shown} card{} (--limit).\n",
+                    if shown == 1 { "" } else { "s" }
                 ))?;
                 break;
             }
-            let Some(queued) = queue::next(&mut self.queue, self.last_story.as_deref()) else {
-                self.say(&format!("\n{}\n", paint::green("All done for today.")))?;
-                break;
+            let queued = match queue::next(&mut self.queue, &self.recent) {
+                None => {
+                    self.say(&format!("\n{}\n", paint::green("All done for today.")))?;
+                    break;
+                }
+                Some(Pick::Card(queued)) => queued,
+                Some(Pick::Soon(queued)) => {
+                    if !self.pause_before_redrill(&queued)? {
+                        break;
+                    }
+                    queued
+                }
             };
             match self.turn(&queued)? {
-                Step::Graded => self.last_story = queued.story.clone(),
+                Step::Graded | Step::Presented => {
+                    self.recent.shown(&queued);
+                    self.shown_at.insert(queued.id, Instant::now());
+                }
                 Step::Again => {}
                 Step::Quit => break,
             }
@@ -294,25 +362,44 @@ impl<'a> Session<'a> {
         self.print_summary()
     }
 
-    fn nothing_due(&mut self) -> anyhow::Result<()> {
-        let next = self.store.next_due_after(self.today)?;
-        let when = match next {
-            Some(day) => {
-                let days = self.today.days_until(day);
-                let plural = if days == 1 { "" } else { "s" };
-                format!("The next card is due on {day} (in {days} day{plural}).")
+    /// Only re-drills are left and this one was just shown: a person gets a minute's pause (a
+    /// repeat sticks better with one) and says when to go on; a script goes on at once. False when
+    /// the user quits instead.
+    fn pause_before_redrill(&mut self, queued: &Queued) -> anyhow::Result<bool> {
+        if !self.prompt.is_terminal() {
+            return Ok(true);
+        }
+        if self
+            .shown_at
+            .get(&queued.id)
+            .is_none_or(|at| at.elapsed().as_secs() >= 60)
+        {
+            return Ok(true);
+        }
+        let prompt = format!(
+            "only re-drills are left: #{} comes back after a minute's pause · Enter when ready, :q ends> ",
+            queued.id
+        );
+        match self.read(&prompt) {
+            Ok(_) | Err(Stop::Command(Interrupt::Undo | Interrupt::Skip | Interrupt::Edit)) => {
+                Ok(true)
             }
-            None => "No card has a due date yet.".to_string(),
-        };
-        self.say(&format!(
-            "Nothing is due today. {when}\nTo go on: `storydrill review --new 10` for more new cards, or `storydrill review --cram` to drill any cards without changing their schedule.\n"
-        ))
+            Err(Stop::Command(Interrupt::Quit)) => Ok(false),
+            Err(Stop::Failed(e)) => Err(e),
+        }
     }
 
-    /// One card's turn: show it, read the answer and the grade, commit the grade. A command typed
-    /// at any of its prompts comes here as `Stop::Command`.
+    /// One card's turn: show it, read the answer and the grade, commit the grade (or, for a new
+    /// story, present it). A command typed at any of its prompts comes here as `Stop::Command`.
     fn turn(&mut self, queued: &Queued) -> anyhow::Result<Step> {
         let card = self.store.card_by_id(queued.id)?;
+        if queued.present {
+            return match self.present(queued, &card) {
+                Ok(()) => Ok(Step::Presented),
+                Err(Stop::Command(command)) => self.interrupt(command, queued, &card),
+                Err(Stop::Failed(e)) => Err(e),
+            };
+        }
         let result = self
             .answer(queued, &card)
             .and_then(|answered| Ok((self.ask_grade(&card, answered.suggestion)?, answered)));
@@ -337,6 +424,11 @@ impl<'a> Session<'a> {
             Interrupt::Skip => {
                 self.store.bury(card.id, self.today.plus_days(1))?;
                 self.queue.retain(|e| e.id != card.id);
+                if queued.present {
+                    // Its questions were to follow the presentation: they wait with it.
+                    self.queue
+                        .retain(|e| e.redrill || e.story.is_none() || e.story != queued.story);
+                }
                 self.say("skipped until tomorrow\n")?;
                 Ok(Step::Again)
             }
@@ -376,13 +468,18 @@ impl<'a> Session<'a> {
         } else {
             self.summary.wrong = self.summary.wrong.saturating_sub(1);
         }
+        if last.queued.redrill {
+            if let Some(n) = self.redrills.get_mut(&last.queued.id) {
+                *n = n.saturating_sub(1);
+            }
+        }
         // The card on screen goes back too, unless it is the re-drill the undone grade
         // queued: that card is asked again now, and asking it twice more would be wrong.
         if let Some(queued) = current.filter(|e| !(e.redrill && e.id == last.queued.id)) {
             self.queue.push_front(queued.clone());
         }
         self.queue.push_front(last.queued.clone());
-        self.last_story = None;
+        self.recent.clear();
         self.say(&format!(
             "undone: card #{} is back as it was\n",
             last.queued.id
@@ -434,11 +531,27 @@ impl<'a> Session<'a> {
         }
     }
 
+    fn summary_event(&self, due_tomorrow: u32) -> Event<'static> {
+        Event::Summary {
+            cards: self.summary.done,
+            right: self.summary.right,
+            wrong: self.summary.wrong,
+            presented: self.summary.presented,
+            seconds: self.started.elapsed().as_secs(),
+            due_tomorrow,
+        }
+    }
+
     fn print_summary(&mut self) -> anyhow::Result<()> {
         let secs = self.started.elapsed().as_secs();
         let tomorrow = self.store.count_due_by(self.today.plus_days(1))?;
+        let presented = match self.summary.presented {
+            0 => String::new(),
+            1 => " · 1 story presented".to_string(),
+            n => format!(" · {n} stories presented"),
+        };
         self.say(&format!(
-            "\n{} {} card{} · {} right · {} wrong · {} · due tomorrow: {}\n",
+            "\n{} {} card{} · {} right · {} wrong{presented} · {} · due tomorrow: {}\n",
             paint::bold("session:"),
             self.summary.done,
             if self.summary.done == 1 { "" } else { "s" },
@@ -446,7 +559,16 @@ impl<'a> Session<'a> {
             self.summary.wrong,
             duration(secs),
             tomorrow
-        ))
+        ))?;
+        self.event(&self.summary_event(tomorrow))
+    }
+
+    /// `--json`: writes an event.
+    fn event(&mut self, event: &Event<'_>) -> anyhow::Result<()> {
+        match self.events.as_deref_mut() {
+            Some(out) => events::write(out, event),
+            None => Ok(()),
+        }
     }
 
     fn story_label(&self, key: &str) -> String {

@@ -11,6 +11,11 @@ pub struct Stats {
     pub date: StudyDay,
     pub deck: Option<String>,
     pub days: u32,
+    /// How many stories are ready (`core::readiness`), of how many.
+    pub stories_ready: u32,
+    pub stories_total: u32,
+    /// The next interview: its date, the days left and the stories ready (null without one).
+    pub interview: Option<InterviewFigures>,
     pub today: Today,
     pub streak: Streak,
     pub retention: Retention,
@@ -23,6 +28,16 @@ pub struct Stats {
     pub lowest_easiness: Vec<CardLine>,
     pub stories: Vec<StoryStats>,
     pub confusions: Vec<Confusion>,
+    /// Each story's key point missed most in its latest tellings, most missed first.
+    pub missed_points: Vec<MissedPoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MissedPoint {
+    pub story: String,
+    pub point: String,
+    pub missed: u32,
+    pub tellings: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -161,8 +176,19 @@ pub struct StoryStats {
     pub easiness: Option<f64>,
     /// When the recall card is due next (null while new or suspended).
     pub due: Option<StudyDay>,
-    /// 0–1, the mean of match accuracy, recall grade / 5 and (easiness − 1.3) / 1.2 where known.
+    /// 0–1, the readiness score of `core::readiness` (null while never told).
     pub readiness: Option<f64>,
+    /// Ready by `core::readiness`'s rule, and what keeps it from being ready.
+    pub ready: bool,
+    pub missing: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InterviewFigures {
+    pub date: StudyDay,
+    pub days_left: i64,
+    pub stories_ready: u32,
+    pub stories_total: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

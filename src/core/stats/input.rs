@@ -66,6 +66,11 @@ pub struct StoryRow {
     pub easiness: Option<Easiness>,
     /// The recall card's due day (None while new or suspended).
     pub due: Option<StudyDay>,
+    /// The grade and day of the recall card's last scheduled review.
+    pub last_grade: Option<crate::core::types::Quality>,
+    pub last_review: Option<StudyDay>,
+    /// Whether any question card has the story as its answer.
+    pub has_questions: bool,
 }
 
 /// A story answered in place of another one, in the window.
@@ -110,6 +115,16 @@ pub struct StatsInput {
     pub leech_total: u32,
     /// The reviewed cards with the lowest easiness, lowest first.
     pub lowest: Vec<CardLine>,
+    /// Each story's key points and its latest tellings in the window.
+    pub tellings: Vec<StoryTellings>,
+}
+
+/// A story's key points and its latest tellings, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StoryTellings {
+    pub key: String,
+    pub points: Vec<String>,
+    pub tellings: Vec<String>,
 }
 
 /// What the figures are asked for.
@@ -121,4 +136,6 @@ pub struct StatsOptions {
     pub window_days: u32,
     /// The new-cards-per-day setting, for how many new cards are left today.
     pub new_per_day: u32,
+    /// The next interview, if one is set.
+    pub interview: Option<StudyDay>,
 }

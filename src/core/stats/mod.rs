@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use crate::core::readiness;
 use crate::core::types::{Easiness, StudyDay};
 
 mod figures;
@@ -47,10 +48,24 @@ pub fn compute(input: &StatsInput, today: StudyDay, options: &StatsOptions) -> S
     let due = count_due(&input.due, today);
     let window = options.window_days.max(1);
 
+    let stories = stories(&input.stories, today, options.interview);
+    let stories_ready = stories.iter().filter(|s| s.ready).count() as u32;
+    let stories_total = stories.len() as u32;
     Stats {
         date: today,
         deck: options.deck.clone(),
         days: window,
+        stories_ready,
+        stories_total,
+        interview: options
+            .interview
+            .filter(|d| *d >= today)
+            .map(|date| InterviewFigures {
+                date,
+                days_left: today.days_until(date),
+                stories_ready,
+                stories_total,
+            }),
         today: Today {
             reviewed: this_day.reviews,
             right: this_day.right,
@@ -87,9 +102,34 @@ pub fn compute(input: &StatsInput, today: StudyDay, options: &StatsOptions) -> S
             cards: input.leeches.iter().take(LEECHES_LISTED).cloned().collect(),
         },
         lowest_easiness: input.lowest.iter().take(LOWEST_EASINESS).cloned().collect(),
-        stories: stories(&input.stories),
+        stories,
         confusions: confusions(&input.confusions, &input.stories),
+        missed_points: missed_points(&input.tellings),
     }
+}
+
+/// Each story's point missed most; the stories whose tellings miss most (as a share) first.
+fn missed_points(stories: &[StoryTellings]) -> Vec<MissedPoint> {
+    let mut out: Vec<MissedPoint> = stories
+        .iter()
+        .filter_map(|s| {
+            let (point, missed, tellings) = readiness::missed_points(&s.points, &s.tellings)
+                .into_iter()
+                .next()?;
+            Some(MissedPoint {
+                story: s.key.clone(),
+                point,
+                missed,
+                tellings,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (u64::from(b.missed) * u64::from(a.tellings))
+            .cmp(&(u64::from(a.missed) * u64::from(b.tellings)))
+            .then_with(|| a.story.cmp(&b.story))
+    });
+    out
 }
 
 /// Cards due on each forecast day; today's count includes the overdue ones.
@@ -275,30 +315,27 @@ fn easiness_buckets(groups: &[CardGroup]) -> Vec<EasinessBucket> {
         .collect()
 }
 
-/// The readiness score: the mean of what is known, each part 0–1.
-fn readiness(accuracy: Option<f64>, grade: Option<f64>, easiness: Option<f64>) -> Option<f64> {
-    let parts: Vec<f64> = [
-        accuracy,
-        grade.map(|g| g / 5.0),
-        easiness.map(|e| ((e - 1.3) / 1.2).clamp(0.0, 1.0)),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    // Rounded to thousandths so equal scores tie exactly and sort by story number.
-    (!parts.is_empty())
-        .then(|| (parts.iter().sum::<f64>() / parts.len() as f64 * 1000.0).round() / 1000.0)
-}
-
-/// One row per story, weakest first; stories never practised come last, by number.
-fn stories(rows: &[StoryRow]) -> Vec<StoryStats> {
+/// One row per story, weakest first (by `core::readiness`'s score); stories never told come last,
+/// by number.
+fn stories(rows: &[StoryRow], today: StudyDay, interview: Option<StudyDay>) -> Vec<StoryStats> {
     let mut out: Vec<StoryStats> = rows
         .iter()
         .map(|s| {
             let match_accuracy = ratio(s.match_right, s.match_answers);
             let mean_recall_grade = (s.recall_reviews > 0)
                 .then(|| f64::from(s.recall_grades) / f64::from(s.recall_reviews));
-            let easiness = s.easiness.map(Easiness::as_f64);
+            let readiness = readiness::assess(
+                &readiness::Evidence {
+                    last_grade: s.last_grade,
+                    last_review: s.last_review,
+                    due: s.due,
+                    has_questions: s.has_questions,
+                    match_answers: s.match_answers,
+                    match_right: s.match_right,
+                },
+                today,
+                interview,
+            );
             StoryStats {
                 key: s.key.clone(),
                 number: s.number,
@@ -309,9 +346,11 @@ fn stories(rows: &[StoryRow]) -> Vec<StoryStats> {
                 match_right: s.match_right,
                 mean_recall_grade,
                 recall_reviews: s.recall_reviews,
-                easiness,
+                easiness: s.easiness.map(Easiness::as_f64),
                 due: s.due,
-                readiness: readiness(match_accuracy, mean_recall_grade, easiness),
+                readiness: readiness.score,
+                ready: readiness.ready,
+                missing: readiness.missing,
             }
         })
         .collect();
@@ -357,6 +396,7 @@ fn confusions(rows: &[ConfusionRow], stories: &[StoryRow]) -> Vec<Confusion> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::types::Quality;
 
     fn day(s: &str) -> StudyDay {
         StudyDay::parse(s).unwrap()
@@ -371,6 +411,7 @@ mod tests {
             deck: None,
             window_days: 30,
             new_per_day: 20,
+            interview: None,
         }
     }
 
@@ -735,7 +776,13 @@ mod tests {
     }
 
     #[test]
-    fn stories_weakest_first_and_never_practised_last() {
+    fn stories_weakest_first_and_never_told_last_with_readiness_of_core_readiness() {
+        let told = |grade: u8, on: &str| StoryRow {
+            last_grade: Quality::new(grade),
+            last_review: Some(day(on)),
+            has_questions: true,
+            ..StoryRow::default()
+        };
         let rows = vec![
             story(1, "never"),
             StoryRow {
@@ -745,32 +792,61 @@ mod tests {
                 recall_grades: 7,
                 easiness: Some(Easiness::from_hundredths(244)),
                 due: Some(day("2027-01-12")),
-                ..story(2, "good")
+                ..StoryRow {
+                    key: "good".into(),
+                    number: 2,
+                    ..told(4, "2027-01-10")
+                }
             },
             StoryRow {
                 match_answers: 6,
                 match_right: 2,
                 easiness: Some(Easiness::FLOOR),
-                ..story(3, "weak")
+                ..StoryRow {
+                    key: "weak".into(),
+                    number: 3,
+                    ..told(2, "2027-01-03")
+                }
             },
             StoryRow {
                 recall_reviews: 1,
                 recall_grades: 5,
-                ..story(4, "perfect")
+                match_answers: 5,
+                match_right: 5,
+                ..StoryRow {
+                    key: "ready".into(),
+                    number: 4,
+                    ..told(5, "2027-01-09")
+                }
             },
         ];
-        let out = stories(&rows);
+        let out = stories(&rows, today(), None);
         let keys: Vec<&str> = out.iter().map(|s| s.key.as_str()).collect();
-        assert_eq!(keys, ["weak", "good", "perfect", "never"]);
+        assert_eq!(keys, ["weak", "good", "ready", "never"]);
         let good = &out[1];
         assert_eq!(good.match_accuracy, Some(0.75));
         assert_eq!(good.mean_recall_grade, Some(3.5));
         assert_eq!(good.easiness, Some(2.44));
         assert_eq!(good.due, Some(day("2027-01-12")));
-        let weak = &out[0];
-        assert_eq!(weak.readiness, Some(0.167)); // (2/6 + 0) / 2
+        assert!(!good.ready, "75 % of its questions right is under 80 %");
+        assert!(out[2].ready, "{:?}", out[2]);
         assert_eq!(out[3].readiness, None);
-        assert_eq!(out[3].match_accuracy, None);
+        assert_eq!(out[3].missing, vec!["never told"]);
+        // The same definition as core::readiness, on the same evidence.
+        let weak = &out[0];
+        let expected = readiness::assess(
+            &readiness::Evidence {
+                last_grade: Quality::new(2),
+                last_review: Some(day("2027-01-03")),
+                due: None,
+                has_questions: true,
+                match_answers: 6,
+                match_right: 2,
+            },
+            today(),
+            None,
+        );
+        assert_eq!(weak.readiness, expected.score);
     }
 
     #[test]

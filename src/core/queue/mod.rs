@@ -1,9 +1,21 @@
-//! What card comes next, every rule of it: due cards first (most overdue first), then new cards,
-//! within the daily limits that count what was done today, one card per story per day (like Anki's
-//! bury siblings), re-drills of cards graded below 4 at the end, and which cards a session may show
-//! at all. Pure: plain data in, an ordered queue out. The store only fetches the rows.
+//! What card comes next, every rule of it. Pure: plain data in, an ordered queue out; the store
+//! only fetches the rows.
+//!
+//! - which cards a session may show at all (`may_show`) and the day's limits, counting what was
+//!   done today (`done_today`, `limits`);
+//! - the order (`build`): due cards first, the weakest stories' first and then the most overdue,
+//!   then new cards — a new story is first *presented* (read, not graded), and its question cards
+//!   may follow the same day;
+//! - the spacing (`next`): two cards of one story never back to back, a re-drill of a card graded
+//!   below 4 only after a few other cards, at most `MAX_REDRILLS` times a day.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+mod build;
+mod next;
+
+pub use build::{build, cram};
+pub use next::{next, Pick, Recent, REDRILL_GAP, SIBLING_GAP};
+
+use std::collections::{HashMap, HashSet};
 
 use crate::core::model::{Card, CardKind};
 use crate::core::sm2::ReviewKind;
@@ -18,11 +30,18 @@ pub fn needs_redrill(q: Quality) -> bool {
     q.get() < REDRILL_UNTIL
 }
 
-/// What a session is narrowed to (`review --deck`, `--kind`).
+/// Re-drills of one card in a study day, at most: a card that still fails after these comes back
+/// tomorrow (a failed grade is due in a day anyway) rather than over and over in one sitting.
+pub const MAX_REDRILLS: u32 = 3;
+
+/// What a session is narrowed to (`review --deck`, `--kind`, `--story`, `--tag`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
     pub deck: Option<String>,
     pub kind: Option<CardKind>,
+    /// Only the cards of these stories (empty: all).
+    pub stories: Vec<String>,
+    pub tag: Option<String>,
 }
 
 /// Whether a session on `today` may show the card: not retired, suspended or skipped until later,
@@ -34,6 +53,12 @@ pub fn may_show(card: &Card, today: StudyDay, filter: &Filter) -> bool {
         && card.buried_until.is_none_or(|until| until <= today)
         && filter.deck.as_deref().is_none_or(|d| d == card.deck)
         && filter.kind.is_none_or(|k| k == card.kind)
+        && (filter.stories.is_empty()
+            || card
+                .story
+                .as_ref()
+                .is_some_and(|s| filter.stories.contains(s)))
+        && filter.tag.as_ref().is_none_or(|t| card.tags.contains(t))
 }
 
 /// One answer of the day, as the queue needs it.
@@ -46,24 +71,23 @@ pub struct DayAnswer {
     pub was_new: bool,
 }
 
-/// What today's log says was done: counts against the limits, stories shown, re-drills still owed.
-pub fn done_today(answers: &[DayAnswer]) -> DoneToday {
-    let mut done = DoneToday::default();
+/// What today's log says was done: counts against the limits, re-drills still owed. `presented`
+/// is how many stories were presented today (each is a new card introduced).
+pub fn done_today(answers: &[DayAnswer], presented: u32) -> DoneToday {
+    let mut done = DoneToday {
+        new_cards: presented,
+        ..Default::default()
+    };
     let mut last_quality: HashMap<CardId, (Quality, Option<String>)> = HashMap::new();
     let mut order: Vec<CardId> = Vec::new();
     for a in answers {
-        if let Some(story) = &a.story {
-            done.stories.insert(story.clone());
-        }
         if a.kind == ReviewKind::Cram {
             continue;
         }
-        if a.kind == ReviewKind::Scheduled {
-            if a.was_new {
-                done.new_cards += 1;
-            } else {
-                done.reviews += 1;
-            }
+        match a.kind {
+            ReviewKind::Scheduled if a.was_new => done.new_cards += 1,
+            ReviewKind::Scheduled => done.reviews += 1,
+            _ => *done.redrills.entry(a.card_id).or_default() += 1,
         }
         if !last_quality.contains_key(&a.card_id) {
             order.push(a.card_id);
@@ -73,7 +97,8 @@ pub fn done_today(answers: &[DayAnswer]) -> DoneToday {
     let mut seen = HashSet::new();
     for id in order {
         if let Some((q, story)) = last_quality.get(&id) {
-            if needs_redrill(*q) && seen.insert(id) {
+            let redrilled = done.redrills.get(&id).copied().unwrap_or(0);
+            if needs_redrill(*q) && redrilled < MAX_REDRILLS && seen.insert(id) {
                 done.pending_redrills.push((id, story.clone()));
             }
         }
@@ -106,25 +131,30 @@ pub fn candidates_to_read(limits: Limits, done: &DoneToday) -> (u32, u32) {
 }
 
 /// A card as the queue sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
     pub id: CardId,
     pub kind: CardKind,
     pub story: Option<String>,
     /// None while new.
     pub due: Option<StudyDay>,
-    /// For a new card of a story: whether the story's recall card has been seen at least once.
+    /// For a new card of a story: whether the story's recall card has been seen (graded or
+    /// presented) at least once.
     pub recall_seen: bool,
+    /// The story's readiness score (0–1; see `core::readiness`), None when unknown or no story:
+    /// due cards of weaker stories come first.
+    pub readiness: Option<f64>,
 }
 
 /// What was already done today, from the review log, so a restart never hands out more.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DoneToday {
+    /// New cards introduced today (first graded, or stories presented).
     pub new_cards: u32,
     pub reviews: u32,
-    /// Stories one of whose cards was shown today.
-    pub stories: HashSet<String>,
-    /// Cards whose last scheduled answer today was below 4 and that have not scored 4 since.
+    /// Re-drills done today, by card.
+    pub redrills: HashMap<CardId, u32>,
+    /// Cards whose last answer today was below 4, with re-drills left today.
     pub pending_redrills: Vec<(CardId, Option<String>)>,
 }
 
@@ -142,98 +172,8 @@ pub struct Queued {
     pub id: CardId,
     pub story: Option<String>,
     pub redrill: bool,
-}
-
-/// The day's queue. `due` and `new` are the candidates (unordered); `seed` shuffles ties.
-pub fn build(
-    due: &[Candidate],
-    new: &[Candidate],
-    done: &DoneToday,
-    limits: Limits,
-    seed: u64,
-) -> VecDeque<Queued> {
-    let mut rng = Rng::new(seed);
-    let mut shown: HashSet<String> = done.stories.clone();
-    let mut queue = VecDeque::new();
-
-    let mut due: Vec<&Candidate> = due.iter().collect();
-    rng.shuffle(&mut due);
-    // Stable sort after the shuffle: most overdue first, ties in shuffled order.
-    due.sort_by_key(|c| c.due);
-    let mut reviews_left = limits.reviews.saturating_sub(done.reviews);
-    for card in due {
-        if reviews_left == 0 {
-            break;
-        }
-        if claim_story(&mut shown, card) {
-            queue.push_back(Queued {
-                id: card.id,
-                story: card.story.clone(),
-                redrill: false,
-            });
-            reviews_left -= 1;
-        }
-    }
-
-    let mut new: Vec<&Candidate> = new.iter().collect();
-    rng.shuffle(&mut new);
-    let mut new_left = limits.new;
-    for card in new {
-        if new_left == 0 {
-            break;
-        }
-        let waits_for_recall =
-            card.kind != CardKind::Recall && card.story.is_some() && !card.recall_seen;
-        if !waits_for_recall && claim_story(&mut shown, card) {
-            queue.push_back(Queued {
-                id: card.id,
-                story: card.story.clone(),
-                redrill: false,
-            });
-            new_left -= 1;
-        }
-    }
-
-    for (id, story) in &done.pending_redrills {
-        if !queue.iter().any(|e| e.id == *id) {
-            queue.push_back(Queued {
-                id: *id,
-                story: story.clone(),
-                redrill: true,
-            });
-        }
-    }
-    queue
-}
-
-/// Cram: every card given, shuffled; nothing is held back.
-pub fn cram(cards: &[Candidate], seed: u64) -> VecDeque<Queued> {
-    let mut cards: Vec<&Candidate> = cards.iter().collect();
-    Rng::new(seed).shuffle(&mut cards);
-    cards
-        .into_iter()
-        .map(|c| Queued {
-            id: c.id,
-            story: c.story.clone(),
-            redrill: false,
-        })
-        .collect()
-}
-
-fn claim_story(shown: &mut HashSet<String>, card: &Candidate) -> bool {
-    match &card.story {
-        None => true,
-        Some(story) => shown.insert(story.clone()),
-    }
-}
-
-/// Takes the next entry, avoiding two cards of the same story back to back when another is waiting.
-pub fn next(queue: &mut VecDeque<Queued>, last_story: Option<&str>) -> Option<Queued> {
-    let index = queue
-        .iter()
-        .position(|e| e.story.is_none() || e.story.as_deref() != last_story)
-        .unwrap_or(0);
-    queue.remove(index)
+    /// A new story's recall card, shown to be read (its story presented), not graded.
+    pub present: bool,
 }
 
 /// A small seeded generator (SplitMix64): shuffles only need to be repeatable, not strong.
@@ -268,6 +208,7 @@ impl Rng {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::VecDeque;
 
     fn day(d: u32) -> StudyDay {
         StudyDay::from_ymd(2027, 1, d).unwrap()
@@ -286,6 +227,7 @@ mod tests {
             story: story.map(String::from),
             due: due.map(day),
             recall_seen,
+            readiness: None,
         }
     }
 
@@ -309,7 +251,7 @@ mod tests {
     }
 
     #[test]
-    fn done_today_counts_limits_stories_and_owed_redrills() {
+    fn done_today_counts_limits_presentations_and_owed_redrills() {
         let log = vec![
             answer(1, Some("a"), 2, ReviewKind::Scheduled, true),
             answer(2, Some("b"), 5, ReviewKind::Scheduled, false),
@@ -318,17 +260,29 @@ mod tests {
             answer(3, None, 4, ReviewKind::Redrill, false),
             answer(4, Some("c"), 0, ReviewKind::Cram, false),
         ];
-        let done = done_today(&log);
-        assert_eq!((done.new_cards, done.reviews), (1, 2));
+        let done = done_today(&log, 2);
         assert_eq!(
-            done.stories,
-            ["a", "b", "c"].iter().map(|s| s.to_string()).collect()
+            (done.new_cards, done.reviews),
+            (3, 2),
+            "2 presented + 1 new"
         );
+        assert_eq!(done.redrills.get(&CardId(1)), Some(&1));
         // Card 1 still below 4 after its re-drill; card 3 reached 4; cram answers owe nothing.
         assert_eq!(
             done.pending_redrills,
             vec![(CardId(1), Some("a".to_string()))]
         );
+    }
+
+    #[test]
+    fn a_card_failing_every_redrill_stops_being_owed_after_the_last() {
+        let mut log = vec![answer(1, Some("a"), 1, ReviewKind::Scheduled, false)];
+        for _ in 0..MAX_REDRILLS - 1 {
+            log.push(answer(1, Some("a"), 2, ReviewKind::Redrill, false));
+        }
+        assert_eq!(done_today(&log, 0).pending_redrills.len(), 1);
+        log.push(answer(1, Some("a"), 2, ReviewKind::Redrill, false));
+        assert!(done_today(&log, 0).pending_redrills.is_empty());
     }
 
     #[test]
@@ -416,14 +370,40 @@ mod tests {
         assert!(may_show(&skipped, day(5), &all));
         let other_deck = Filter {
             deck: Some("e".into()),
-            kind: None,
+            ..Filter::default()
         };
         assert!(!may_show(&card, day(4), &other_deck));
         let recall = Filter {
-            deck: None,
             kind: Some(CardKind::Recall),
+            ..Filter::default()
         };
         assert!(!may_show(&card, day(4), &recall));
+        let story = Filter {
+            stories: vec!["s".into()],
+            ..Filter::default()
+        };
+        assert!(!may_show(&card, day(4), &story));
+        assert!(may_show(
+            &Card {
+                story: Some("s".into()),
+                ..card.clone()
+            },
+            day(4),
+            &story
+        ));
+        let tagged = Filter {
+            tag: Some("t".into()),
+            ..Filter::default()
+        };
+        assert!(!may_show(&card, day(4), &tagged));
+        assert!(may_show(
+            &Card {
+                tags: vec!["t".into()],
+                ..card.clone()
+            },
+            day(4),
+            &tagged
+        ));
     }
 
     #[test]
@@ -434,7 +414,7 @@ mod tests {
             card(3, CardKind::Basic, None, Some(5), false),
         ];
         let new = vec![card(4, CardKind::Basic, None, None, false)];
-        let q = build(&due, &new, &DoneToday::default(), LIMITS, 1);
+        let q = build(&due, &new, &DoneToday::default(), LIMITS, true, 1);
         assert_eq!(ids(&q), vec![2, 3, 1, 4]);
     }
 
@@ -458,6 +438,7 @@ mod tests {
                 new: 2,
                 reviews: 10,
             },
+            true,
             1,
         );
         assert_eq!(q.iter().filter(|e| e.id.0 <= 10).count(), 3);
@@ -473,47 +454,59 @@ mod tests {
                 new: 0,
                 reviews: 10,
             },
+            true,
             1,
         );
         assert!(q.is_empty());
     }
 
     #[test]
-    fn one_card_per_story_per_day() {
-        let due = vec![
-            card(1, CardKind::Recall, Some("a"), Some(1), true),
-            card(2, CardKind::Match, Some("a"), Some(1), true),
-            card(3, CardKind::Match, Some("b"), Some(2), true),
+    fn every_due_card_of_a_story_is_queued_weakest_story_first() {
+        let mut due = vec![
+            card(1, CardKind::Recall, Some("strong"), Some(1), true),
+            card(2, CardKind::Match, Some("weak"), Some(3), true),
+            card(3, CardKind::Match, Some("weak"), Some(2), true),
+            card(4, CardKind::Recall, Some("weak"), Some(4), true),
+            card(5, CardKind::Basic, None, Some(1), false),
         ];
-        let q = build(&due, &[], &DoneToday::default(), LIMITS, 3);
-        assert_eq!(q.len(), 2);
-        assert_eq!(
-            q.iter().filter(|e| e.story.as_deref() == Some("a")).count(),
-            1
-        );
-        let done = DoneToday {
-            stories: ["b".to_string()].into(),
-            ..Default::default()
-        };
-        let q = build(&due, &[], &done, LIMITS, 3);
-        assert_eq!(
-            q.iter().filter(|e| e.story.as_deref() == Some("b")).count(),
-            0
-        );
+        for c in &mut due {
+            c.readiness = match c.story.as_deref() {
+                Some("weak") => Some(0.2),
+                Some("strong") => Some(0.9),
+                _ => None,
+            };
+        }
+        let q = build(&due, &[], &DoneToday::default(), LIMITS, true, 3);
+        // All three of the weak story's cards, most overdue first, before the strong story's;
+        // a card with no story comes with the fully ready.
+        assert_eq!(ids(&q), vec![3, 2, 4, 1, 5]);
     }
 
     #[test]
-    fn new_questions_wait_until_the_recall_card_was_seen() {
+    fn a_new_story_is_presented_and_its_questions_may_follow() {
         let new = vec![
             card(1, CardKind::Match, Some("a"), None, false),
             card(2, CardKind::Cloze, Some("a"), None, false),
             card(3, CardKind::Recall, Some("a"), None, false),
             card(4, CardKind::Match, Some("b"), None, true),
+            card(5, CardKind::Match, Some("c"), None, false),
         ];
-        let q = build(&[], &new, &DoneToday::default(), LIMITS, 5);
+        let q = build(&[], &new, &DoneToday::default(), LIMITS, true, 5);
+        assert_eq!(q[0].id, CardId(3), "the presentation first");
+        assert!(q[0].present);
+        let mut got = ids(&q);
+        got.sort();
+        assert_eq!(
+            got,
+            vec![1, 2, 3, 4],
+            "c was never presented: its question waits"
+        );
+        // Without presentations (a session of recall cards only) questions wait for the telling.
+        let q = build(&[], &new, &DoneToday::default(), LIMITS, false, 5);
         let mut got = ids(&q);
         got.sort();
         assert_eq!(got, vec![3, 4]);
+        assert!(q.iter().all(|e| !e.present));
     }
 
     #[test]
@@ -523,7 +516,7 @@ mod tests {
             pending_redrills: vec![(CardId(9), Some("x".into()))],
             ..Default::default()
         };
-        let q = build(&due, &[], &done, LIMITS, 1);
+        let q = build(&due, &[], &done, LIMITS, true, 1);
         assert_eq!(ids(&q), vec![1, 9]);
         assert!(q[1].redrill);
     }
@@ -538,7 +531,7 @@ mod tests {
                 new: 30,
                 reviews: 0,
             };
-            build(&[], &new, &DoneToday::default(), all, seed)
+            build(&[], &new, &DoneToday::default(), all, true, seed)
         };
         let (a, b, c) = (shuffled(42), shuffled(42), shuffled(43));
         assert_eq!(ids(&a), ids(&b));
@@ -546,22 +539,5 @@ mod tests {
         let mut sorted = ids(&a);
         sorted.sort();
         assert_eq!(sorted, (1..=30).collect::<Vec<_>>());
-    }
-
-    #[test]
-    fn next_avoids_the_same_story_back_to_back() {
-        let mut q: VecDeque<Queued> = [("a", 1), ("a", 2), ("b", 3)]
-            .iter()
-            .map(|(s, i)| Queued {
-                id: CardId(*i),
-                story: Some(s.to_string()),
-                redrill: true,
-            })
-            .collect();
-        assert_eq!(next(&mut q, Some("a")).unwrap().id, CardId(3));
-        assert_eq!(next(&mut q, Some("b")).unwrap().id, CardId(1));
-        // Only the same story left: it still comes.
-        assert_eq!(next(&mut q, Some("a")).unwrap().id, CardId(2));
-        assert!(next(&mut q, None).is_none());
     }
 }

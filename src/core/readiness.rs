@@ -1,0 +1,275 @@
+//! Whether a story is ready for the interview, defined once: the session orders due cards by it,
+//! `stats` and `plan` show it.
+//!
+//! A story is **ready** when all of these hold:
+//! 1. its recall card has been reviewed, and its last scheduled grade was 4 or 5;
+//! 2. its question cards were answered right at least 80 % of the time over the window (30 days),
+//!    when the story has question cards;
+//! 3. its recall card was reviewed within the last 14 days;
+//! 4. with an interview date ahead: its recall card is next due on or before the day before the
+//!    interview (so it is told once more before it).
+//!
+//! The **score** (0–1) orders stories, weakest first: what is known of the story — the mean of the
+//! last recall grade / 5 and the match accuracy, where known — times ½ + ½ × freshness (freshness
+//! is 1 on the day of the last review and 0 at 14 days), so a failed telling is weaker than a good
+//! one gone stale. A story never reviewed has no score.
+
+use serde::Serialize;
+
+use crate::core::types::{Quality, StudyDay};
+
+/// The last scheduled recall grade that counts as ready.
+pub const READY_GRADE: u8 = 4;
+/// Match accuracy that counts as ready.
+pub const READY_MATCH_ACCURACY: f64 = 0.8;
+/// A story is stale when its recall card was last reviewed longer ago than this.
+pub const FRESH_DAYS: i64 = 14;
+
+/// What is known about a story, as the store reads it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Evidence {
+    /// The grade of the recall card's last scheduled review.
+    pub last_grade: Option<Quality>,
+    /// The day of that review.
+    pub last_review: Option<StudyDay>,
+    /// When the recall card is next due.
+    pub due: Option<StudyDay>,
+    /// Whether the story has question cards at all.
+    pub has_questions: bool,
+    /// Question answers judged in the window, and how many were right.
+    pub match_answers: u32,
+    pub match_right: u32,
+}
+
+/// A story's readiness and why it is not ready.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Readiness {
+    pub ready: bool,
+    /// 0–1, None while never reviewed.
+    pub score: Option<f64>,
+    /// What keeps it from being ready, in words (empty when ready).
+    pub missing: Vec<String>,
+}
+
+/// The one definition (see the module's documentation).
+pub fn assess(e: &Evidence, today: StudyDay, interview: Option<StudyDay>) -> Readiness {
+    let mut missing = Vec::new();
+    match e.last_grade {
+        None => missing.push("never told".to_string()),
+        Some(q) if q.get() < READY_GRADE => {
+            missing.push(format!("last telling graded {}", q.get()))
+        }
+        Some(_) => {}
+    }
+    let accuracy =
+        (e.match_answers > 0).then(|| f64::from(e.match_right) / f64::from(e.match_answers));
+    if e.has_questions {
+        match accuracy {
+            None => missing.push("no question answered lately".to_string()),
+            Some(a) if a < READY_MATCH_ACCURACY => {
+                missing.push(format!("questions {:.0} % right", a * 100.0))
+            }
+            Some(_) => {}
+        }
+    }
+    let age = e.last_review.map(|d| d.days_until(today));
+    if let Some(days) = age.filter(|d| *d > FRESH_DAYS) {
+        missing.push(format!("last told {days} days ago"));
+    }
+    if let (Some(day), Some(due)) = (interview.filter(|d| *d > today), e.due) {
+        if due >= day {
+            missing.push(format!("not due again before the interview ({due})"));
+        }
+    }
+    let freshness = age.map_or(0.0, |d| {
+        1.0 - (d.max(0) as f64 / FRESH_DAYS as f64).min(1.0)
+    });
+    let known: Vec<f64> = [e.last_grade.map(|q| f64::from(q.get()) / 5.0), accuracy]
+        .into_iter()
+        .flatten()
+        .collect();
+    // Rounded to thousandths so equal scores tie exactly.
+    let score = e.last_grade.is_some().then(|| {
+        let knowledge = known.iter().sum::<f64>() / known.len() as f64;
+        (knowledge * (0.5 + 0.5 * freshness) * 1000.0).round() / 1000.0
+    });
+    Readiness {
+        ready: missing.is_empty(),
+        score,
+        missing,
+    }
+}
+
+/// The most confused pairs of stories, from (asked, answered, times) rows: a pair counts both ways
+/// round, most confused first, at most `top`.
+pub fn confused_pairs(rows: &[(String, String, u32)], top: usize) -> Vec<(String, String, u32)> {
+    let mut pairs: Vec<(String, String, u32)> = Vec::new();
+    for (asked, answered, times) in rows {
+        let (a, b) = if asked <= answered {
+            (asked, answered)
+        } else {
+            (answered, asked)
+        };
+        match pairs.iter_mut().find(|p| p.0 == *a && p.1 == *b) {
+            Some(p) => p.2 += times,
+            None => pairs.push((a.clone(), b.clone(), *times)),
+        }
+    }
+    pairs.sort_by(|x, y| {
+        y.2.cmp(&x.2)
+            .then_with(|| x.0.cmp(&y.0))
+            .then_with(|| x.1.cmp(&y.1))
+    });
+    pairs.truncate(top);
+    pairs
+}
+
+/// The `k` weakest stories: scored ones lowest first, then the never reviewed.
+pub fn weakest(scores: &[(String, Option<f64>)], k: usize) -> Vec<&str> {
+    let mut scored: Vec<&(String, Option<f64>)> = scores.iter().collect();
+    scored.sort_by(|a, b| match (a.1, b.1) {
+        (Some(x), Some(y)) => x.total_cmp(&y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    scored
+        .into_iter()
+        .take(k)
+        .map(|(key, _)| key.as_str())
+        .collect()
+}
+
+/// Tellings a story's missed points are counted over: its latest.
+pub const TELLINGS_COUNTED: usize = 10;
+
+/// The key points a story's tellings miss most: (point, times missed, tellings), most missed first,
+/// points never missed left out.
+pub fn missed_points(points: &[String], tellings: &[String]) -> Vec<(String, u32, u32)> {
+    let told: Vec<&String> = tellings.iter().filter(|t| !t.trim().is_empty()).collect();
+    let mut missed = vec![0u32; points.len()];
+    for telling in &told {
+        for (i, covered) in crate::core::judge::coverage(telling, points)
+            .iter()
+            .enumerate()
+        {
+            if !covered {
+                missed[i] += 1;
+            }
+        }
+    }
+    let mut out: Vec<(String, u32, u32)> = points
+        .iter()
+        .zip(missed)
+        .filter(|(_, m)| *m > 0)
+        .map(|(p, m)| (p.clone(), m, told.len() as u32))
+        .collect();
+    out.sort_by_key(|p| std::cmp::Reverse(p.1));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32) -> StudyDay {
+        StudyDay::from_ymd(2027, 1, d).unwrap()
+    }
+
+    fn told(grade: u8, on: u32, right: u32, of: u32) -> Evidence {
+        Evidence {
+            last_grade: Quality::new(grade),
+            last_review: Some(day(on)),
+            due: Some(day(on + 6)),
+            has_questions: true,
+            match_answers: of,
+            match_right: right,
+        }
+    }
+
+    #[test]
+    fn ready_needs_a_good_telling_right_answers_and_a_recent_review() {
+        let today = day(10);
+        let good = assess(&told(4, 9, 4, 5), today, None);
+        assert!(good.ready, "{good:?}");
+        assert_eq!(good.score, Some(0.771)); // (0.8 + 0.8) / 2 × (½ + ½ × 13/14)
+        let weak_telling = assess(&told(3, 9, 5, 5), today, None);
+        assert_eq!(weak_telling.missing, vec!["last telling graded 3"]);
+        let confused = assess(&told(5, 9, 3, 5), today, None);
+        assert_eq!(confused.missing, vec!["questions 60 % right"]);
+        let no_answers = assess(&told(5, 9, 0, 0), today, None);
+        assert_eq!(no_answers.missing, vec!["no question answered lately"]);
+        let stale = assess(&told(5, 1, 5, 5), day(20), None);
+        assert_eq!(stale.missing, vec!["last told 19 days ago"]);
+        let never = assess(&Evidence::default(), today, None);
+        assert_eq!((never.ready, never.score), (false, None));
+        assert_eq!(never.missing, vec!["never told"]);
+        // A story without question cards is judged by its telling alone.
+        let lone = Evidence {
+            has_questions: false,
+            ..told(5, 9, 0, 0)
+        };
+        assert!(assess(&lone, today, None).ready);
+    }
+
+    #[test]
+    fn with_an_interview_the_story_must_come_again_before_it() {
+        let e = told(5, 9, 5, 5); // due on the 15th
+        assert!(assess(&e, day(10), Some(day(16))).ready);
+        let late = assess(&e, day(10), Some(day(15)));
+        assert!(!late.ready);
+        assert!(late.missing[0].contains("before the interview"), "{late:?}");
+        // On the interview day itself, nothing is still to come.
+        assert!(assess(&e, day(15), Some(day(15))).ready);
+    }
+
+    #[test]
+    fn confusions_pair_both_ways_and_the_weakest_come_first() {
+        let rows = vec![
+            ("a".to_string(), "b".to_string(), 2),
+            ("c".to_string(), "a".to_string(), 2),
+            ("b".to_string(), "a".to_string(), 3),
+        ];
+        assert_eq!(
+            confused_pairs(&rows, 5),
+            vec![("a".into(), "b".into(), 5), ("a".into(), "c".into(), 2)]
+        );
+        assert_eq!(confused_pairs(&rows, 1).len(), 1);
+        let scores = vec![
+            ("x".to_string(), Some(0.9)),
+            ("y".to_string(), None),
+            ("z".to_string(), Some(0.1)),
+        ];
+        assert_eq!(weakest(&scores, 2), vec!["z", "x"]);
+        assert_eq!(weakest(&scores, 5), vec!["z", "x", "y"]);
+    }
+
+    #[test]
+    fn the_points_missed_most_come_first() {
+        let points = vec!["用 zset 存榜单".to_string(), "倒序取前几名".to_string()];
+        let tellings = vec![
+            "我们用 zset 存榜单".to_string(),
+            "用 zset 存榜单，倒序取前几名".to_string(),
+            "   ".to_string(),
+        ];
+        assert_eq!(
+            missed_points(&points, &tellings),
+            vec![("倒序取前几名".to_string(), 1, 2)]
+        );
+        assert!(missed_points(&points, &[]).is_empty());
+    }
+
+    #[test]
+    fn weaker_stories_score_lower() {
+        let today = day(10);
+        let a = assess(&told(5, 10, 5, 5), today, None).score.unwrap();
+        let b = assess(&told(3, 10, 5, 5), today, None).score.unwrap();
+        let c = assess(&told(3, 10, 1, 5), today, None).score.unwrap();
+        let d = assess(&told(3, 1, 1, 5), today, None).score.unwrap();
+        assert!(a > b && b > c && c > d, "{a} {b} {c} {d}");
+        // A failed telling yesterday is weaker than a perfect one three weeks ago.
+        let failed = assess(&told(0, 9, 0, 5), today, None).score.unwrap();
+        let stale = assess(&told(5, 1, 5, 5), day(22), None).score.unwrap();
+        assert!(failed < stale, "{failed} {stale}");
+    }
+}
