@@ -8,6 +8,7 @@ mod cli;
 mod decks;
 mod fuzz;
 mod personal;
+mod readiness;
 mod review;
 mod safety;
 mod scheduling;

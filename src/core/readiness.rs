@@ -12,7 +12,8 @@
 //! The **score** (0–1) orders stories, weakest first: what is known of the story — the mean of the
 //! last recall grade / 5 and the match accuracy, where known — times ½ + ½ × freshness (freshness
 //! is 1 on the day of the last review and 0 at 14 days), so a failed telling is weaker than a good
-//! one gone stale. A story never reviewed has no score.
+//! one gone stale. A story only asked about so far (presented, its questions answered, never told)
+//! scores by its questions, at half freshness; a story never reviewed at all has no score.
 
 use serde::Serialize;
 
@@ -88,8 +89,9 @@ pub fn assess(e: &Evidence, today: StudyDay, interview: Option<StudyDay>) -> Rea
         .into_iter()
         .flatten()
         .collect();
-    // Rounded to thousandths so equal scores tie exactly.
-    let score = e.last_grade.is_some().then(|| {
+    // Rounded to thousandths so equal scores tie exactly. Questions answered before the first
+    // telling already say something: a story whose questions all fail is weak, told or not.
+    let score = (!known.is_empty()).then(|| {
         let knowledge = known.iter().sum::<f64>() / known.len() as f64;
         (knowledge * (0.5 + 0.5 * freshness) * 1000.0).round() / 1000.0
     });
@@ -271,5 +273,16 @@ mod tests {
         let failed = assess(&told(0, 9, 0, 5), today, None).score.unwrap();
         let stale = assess(&told(5, 1, 5, 5), day(22), None).score.unwrap();
         assert!(failed < stale, "{failed} {stale}");
+        // Questions answered before the first telling already score; nothing known: no score.
+        let asked = Evidence {
+            has_questions: true,
+            match_answers: 4,
+            match_right: 1,
+            ..Evidence::default()
+        };
+        let asked = assess(&asked, today, None);
+        assert_eq!(asked.score, Some(0.125));
+        assert!(asked.missing.contains(&"never told".to_string()));
+        assert_eq!(assess(&Evidence::default(), today, None).score, None);
     }
 }

@@ -19,6 +19,31 @@ const CANDIDATE_COLUMNS: &str = "c.id, c.kind, s.key, c.due,
     EXISTS (SELECT 1 FROM card r WHERE r.story_id = c.story_id AND r.kind = 'recall' AND r.reviews > 0)
     OR EXISTS (SELECT 1 FROM presented p WHERE p.story_id = c.story_id)";
 const CANDIDATE_FROM: &str = "FROM card c LEFT JOIN story s ON s.id = c.story_id";
+/// The cards `fill` made (`<deck>.fill.<template>…`), by a range of the key index per deck ('/'
+/// follows '.'), so finding them costs the same at 100,000 cards as at 100.
+/// (CROSS JOIN and INDEXED BY keep the planner from scanning every new card of the deck instead;
+/// `sqlite_autoindex_card_1` is the index of `card.key UNIQUE`.)
+const OWN_FROM: &str = "FROM deck d CROSS JOIN card c INDEXED BY sqlite_autoindex_card_1
+    ON c.key > d.name || '.fill.' AND c.key < d.name || '.fill/' AND c.deck_id = d.id
+    LEFT JOIN story s ON s.id = c.story_id";
+
+/// The three queries of a session's candidates; `due` is `Store::due_clause` for the day.
+fn candidate_queries(due: &str) -> [String; 3] {
+    [
+        format!(
+            "SELECT {CANDIDATE_COLUMNS} {CANDIDATE_FROM} WHERE {due} AND {FILTERED}
+             ORDER BY c.due, c.id LIMIT ?6"
+        ),
+        format!(
+            "SELECT {CANDIDATE_COLUMNS} {OWN_FROM} WHERE c.reviews = 0 AND {FILTERED}
+             ORDER BY d.id, c.position, c.id LIMIT ?6"
+        ),
+        format!(
+            "SELECT {CANDIDATE_COLUMNS} {CANDIDATE_FROM} WHERE c.reviews = 0 AND {FILTERED}
+             ORDER BY c.deck_id, c.position, c.id LIMIT ?6"
+        ),
+    ]
+}
 /// `queue::may_show`, in SQL so the partial indexes on due and new cards serve it (?1 today,
 /// ?2 deck, ?3 kind, ?4 stories as a JSON list, ?5 tag).
 const FILTERED: &str = "c.retired = 0 AND c.suspended = 0
@@ -152,19 +177,40 @@ impl Store {
         due_limit: u32,
         new_limit: u32,
     ) -> anyhow::Result<(Vec<Candidate>, Vec<Candidate>)> {
+        let [due_sql, own_sql, new_sql] = candidate_queries(&self.due_clause("c", today)?);
+        // The user's own new facts first, then the rest in deck order (theirs not twice).
+        let mut new = self.candidates(&own_sql, today, filter, new_limit)?;
+        for c in &mut new {
+            c.own = true;
+        }
+        let own: std::collections::HashSet<CardId> = new.iter().map(|c| c.id).collect();
+        let rest = self.candidates(&new_sql, today, filter, new_limit)?;
+        new.extend(rest.into_iter().filter(|c| !own.contains(&c.id)));
+        Ok((self.candidates(&due_sql, today, filter, due_limit)?, new))
+    }
+
+    /// Due cards (the interview window applied) a session on `today` with `filter` may show: what
+    /// the reviews limit held back when such a session shows nothing.
+    pub fn count_due_selected(&self, today: StudyDay, filter: &Filter) -> anyhow::Result<u32> {
         let due = self.due_clause("c", today)?;
-        let due_sql = format!(
-            "SELECT {CANDIDATE_COLUMNS} {CANDIDATE_FROM} WHERE {due} AND {FILTERED}
-             ORDER BY c.due, c.id LIMIT ?6"
+        let sql = format!(
+            "SELECT count(*) FROM (SELECT c.id {CANDIDATE_FROM} WHERE {due} AND {FILTERED} LIMIT ?6)"
         );
-        let new_sql = format!(
-            "SELECT {CANDIDATE_COLUMNS} {CANDIDATE_FROM} WHERE c.reviews = 0 AND {FILTERED}
-             ORDER BY c.deck_id, c.position, c.id LIMIT ?6"
-        );
-        Ok((
-            self.candidates(&due_sql, today, filter, due_limit)?,
-            self.candidates(&new_sql, today, filter, new_limit)?,
-        ))
+        let stories = (!filter.stories.is_empty())
+            .then(|| serde_json::to_string(&filter.stories))
+            .transpose()?;
+        Ok(self.conn.query_row(
+            &sql,
+            params![
+                today,
+                filter.deck,
+                filter.kind.map(CardKind::as_str),
+                stories,
+                filter.tag,
+                u32::MAX
+            ],
+            |r| r.get(0),
+        )?)
     }
 
     /// Every card a cram session may drill (in the filter, skipped ones too), as light rows.
@@ -208,6 +254,7 @@ impl Store {
                     due: r.get(3)?,
                     recall_seen: r.get(4)?,
                     readiness: None,
+                    own: false,
                 })
             },
         )?;
@@ -478,5 +525,51 @@ mod tests {
             assert!(!expected.is_empty(), "{filter:?}");
             assert_eq!(read, expected, "{filter:?}");
         }
+    }
+
+    /// A session's first card costs the same at 100,000 cards as at 100: each candidate query
+    /// reads an index in order or a range of it, and the own cards come first, marked.
+    #[test]
+    fn session_candidates_read_index_ranges_and_own_facts_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+        let conn = store.connection();
+        for (sql, index) in candidate_queries("(c.due IS NOT NULL AND c.due <= '2027-01-10')")
+            .iter()
+            .zip([
+                "card_due",
+                "sqlite_autoindex_card_1 (key>? AND key<?)",
+                "card_new",
+            ])
+        {
+            let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+            let none: Option<String> = None;
+            let params = params!["2027-01-10", none, none, none, none, 10];
+            let rows = stmt.query_map(params, |r| r.get::<_, String>(3)).unwrap();
+            let plan = rows.map(|r| r.unwrap()).collect::<Vec<_>>().join("; ");
+            assert!(plan.contains(index), "{plan}");
+            // Read in index order up to the limit (a scan that stops), or a range: never a sort
+            // of every candidate, never an index built on the fly.
+            assert!(
+                !plan.contains("USE TEMP B-TREE FOR ORDER BY") && !plan.contains("AUTOMATIC"),
+                "{plan}"
+            );
+        }
+        // A filled template's cards: new, in a deck after the built-in ones.
+        store
+            .connection()
+            .execute_batch(
+                "INSERT INTO deck (name, title) VALUES ('mine', 'Mine');
+                 INSERT INTO card (key, deck_id, kind, front, position)
+                 SELECT 'mine.fill.t' || x, (SELECT id FROM deck WHERE name = 'mine'), 'cloze', 'f', x
+                 FROM (SELECT 1 AS x UNION SELECT 2);",
+            )
+            .unwrap();
+        let today = StudyDay::from_ymd(2027, 1, 10).unwrap();
+        let (_, new) = store
+            .session_candidates(today, &Filter::default(), 0, 3)
+            .unwrap();
+        let own: Vec<bool> = new.iter().map(|c| c.own).collect();
+        assert_eq!(own, [true, true, false, false, false]);
     }
 }

@@ -108,7 +108,8 @@ impl Session<'_> {
             self.summary.wrong += 1;
         }
         self.event(&Event::graded(card, quality, kind, after.due))?;
-        if kind == ReviewKind::Redrill {
+        // A repeat counts against the day's re-drills (in cram too, where it is logged as cram).
+        if queued.redrill {
             *self.redrills.entry(card.id).or_default() += 1;
         }
         let redrilled = self.redrills.get(&card.id).copied().unwrap_or(0);
@@ -117,7 +118,7 @@ impl Session<'_> {
             self.queue.push_back(Queued {
                 id: card.id,
                 story: card.story.clone(),
-                redrill: !self.args.cram,
+                redrill: true,
                 present: false,
             });
         }

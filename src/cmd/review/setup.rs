@@ -153,22 +153,27 @@ pub(super) fn explain_empty(
 ) -> anyhow::Result<String> {
     let due_all = store.count_due_by(today)?;
     let skipped = store.count_skipped(today)?;
+    let held_back = store.count_due_selected(today, &selection.filter)?;
     let narrowed = selection.filter != Filter::default();
     let mut lines = Vec::new();
-    if narrowed && due_all > skipped {
+    if held_back > 0 && done.reviews >= limits.reviews {
+        lines.push(format!(
+            "Today's {} reviews are done (reviews-per-day). {held_back} more card{} due: \
+             `storydrill review --reviews {held_back}`{}.",
+            limits.reviews,
+            if held_back == 1 { " is" } else { "s are" },
+            if narrowed {
+                " with the same options"
+            } else {
+                ""
+            }
+        ));
+    } else if narrowed && due_all > skipped {
         lines.push(format!(
             "Nothing is due in this selection. {} card{} due today outside it: `storydrill review`, \
              or `storydrill review --cram` with the same options to drill these cards anyway.",
             due_all - skipped,
             if due_all - skipped == 1 { " is" } else { "s are" }
-        ));
-    } else if done.reviews >= limits.reviews && due_all > skipped {
-        let waiting = due_all - skipped;
-        lines.push(format!(
-            "Today's {} reviews are done (reviews-per-day). {waiting} more card{} due: \
-             `storydrill review --reviews {waiting}`.",
-            limits.reviews,
-            if waiting == 1 { " is" } else { "s are" }
         ));
     } else {
         let when = match store.next_due_after(today)? {

@@ -1,6 +1,7 @@
 //! The day's queue, in order: due cards (weakest story first, then most overdue), then new cards
-//! (new stories presented first, their questions after them), then the re-drills owed from
-//! earlier today. Nothing is held back for being a sibling: `next` spaces siblings apart.
+//! (the user's own facts, first tellings of stories presented before, new stories presented with
+//! their questions after them, the rest), then the re-drills owed from earlier today. Nothing is
+//! held back for being a sibling: `next` spaces siblings apart.
 
 use std::collections::{HashSet, VecDeque};
 
@@ -41,11 +42,20 @@ pub fn build(
         queue.push_back(queued(card, false));
     }
 
-    // New cards: a story never seen is presented, with a few of its question cards after it (the
-    // spacing of `next` puts other cards between); then the other new cards, shuffled.
+    // New cards, in this order: the user's own facts (a filled template's cards); the first
+    // telling of each story presented on an earlier day; each story never seen, presented, with a
+    // few of its question cards after it (the spacing of `next` puts other cards between); then the
+    // other new cards, shuffled.
     let mut new: Vec<&Candidate> = new.iter().collect();
     rng.shuffle(&mut new);
-    let unseen_recall = |c: &Candidate| present && c.kind == CardKind::Recall && !c.recall_seen;
+    // Stable: the shuffle orders the cards within each group.
+    new.sort_by_key(|c| !c.own);
+    // Presentations are remembered by story: a recall card of no story (a filled template's) is told.
+    let unseen_recall = |c: &Candidate| {
+        present && !c.own && c.kind == CardKind::Recall && c.story.is_some() && !c.recall_seen
+    };
+    let first_telling =
+        |c: &Candidate| c.kind == CardKind::Recall && c.story.is_some() && c.recall_seen;
     let mut taken: HashSet<CardId> = HashSet::new();
     let mut new_left = limits.new;
     let mut take =
@@ -55,6 +65,9 @@ pub fn build(
                 *left -= 1;
             }
         };
+    for card in new.iter().filter(|c| c.own || first_telling(c)) {
+        take(card, false, &mut queue, &mut new_left);
+    }
     for presentation in new.iter().filter(|c| unseen_recall(c)) {
         if new_left == 0 {
             break;
@@ -71,7 +84,8 @@ pub fn build(
     for card in &new {
         let story_presented =
             card.story.is_some() && queue.iter().any(|q| q.present && q.story == card.story);
-        let waits_for_recall = card.story.is_some()
+        let waits_for_recall = !card.own
+            && card.story.is_some()
             && card.kind != CardKind::Recall
             && !card.recall_seen
             && !story_presented;

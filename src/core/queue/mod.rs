@@ -144,6 +144,9 @@ pub struct Candidate {
     /// The story's readiness score (0–1; see `core::readiness`), None when unknown or no story:
     /// due cards of weaker stories come first.
     pub readiness: Option<f64>,
+    /// A card of the user's own filled template: their facts come first among new cards and
+    /// never wait for the template's telling.
+    pub own: bool,
 }
 
 /// What was already done today, from the review log, so a restart never hands out more.
@@ -228,6 +231,7 @@ mod tests {
             due: due.map(day),
             recall_seen,
             readiness: None,
+            own: false,
         }
     }
 
@@ -507,6 +511,27 @@ mod tests {
         got.sort();
         assert_eq!(got, vec![3, 4]);
         assert!(q.iter().all(|e| !e.present));
+    }
+
+    #[test]
+    fn own_facts_then_first_tellings_then_presentations() {
+        let mut fact = card(1, CardKind::Cloze, Some("self-intro"), None, false);
+        fact.own = true;
+        let new = vec![
+            card(2, CardKind::Recall, Some("a"), None, false),
+            card(3, CardKind::Recall, Some("b"), None, true),
+            fact,
+            card(4, CardKind::Match, Some("a"), None, false),
+        ];
+        let limits = Limits { new: 3, ..LIMITS };
+        let q = build(&[], &new, &DoneToday::default(), limits, true, 5);
+        // The fact does not wait for its template's telling; the story presented on an earlier
+        // day is told before a new one is presented.
+        assert_eq!(ids(&q), vec![1, 3, 2]);
+        assert_eq!(
+            q.iter().map(|e| e.present).collect::<Vec<_>>(),
+            [false, false, true]
+        );
     }
 
     #[test]

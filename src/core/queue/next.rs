@@ -18,6 +18,7 @@ pub struct Recent {
     turn: usize,
     stories: VecDeque<Option<String>>,
     shown_at: HashMap<CardId, usize>,
+    story_at: HashMap<String, usize>,
 }
 
 impl Recent {
@@ -26,6 +27,9 @@ impl Recent {
         self.turn += 1;
         self.shown_at.insert(card.id, self.turn);
         self.stories.push_back(card.story.clone());
+        if let Some(story) = &card.story {
+            self.story_at.insert(story.clone(), self.turn);
+        }
         while self.stories.len() > SIBLING_GAP {
             self.stories.pop_front();
         }
@@ -35,6 +39,16 @@ impl Recent {
     pub fn clear(&mut self) {
         self.stories.clear();
         self.shown_at.clear();
+        self.story_at.clear();
+    }
+
+    /// The turn a card of `card`'s story was last shown (0: not in this session, or no story).
+    fn story_last_shown(&self, card: &Queued) -> usize {
+        card.story
+            .as_ref()
+            .and_then(|s| self.story_at.get(s))
+            .copied()
+            .unwrap_or(0)
     }
 
     fn is_sibling(&self, card: &Queued) -> bool {
@@ -69,8 +83,16 @@ pub fn next(queue: &mut VecDeque<Queued>, recent: &Recent) -> Option<Pick> {
     let spaced = queue
         .iter()
         .position(|q| presented_yet(q) && rested(q) && !recent.is_sibling(q));
-    // Nothing spaced: siblings may follow each other rather than nothing coming at all.
-    let any = || queue.iter().position(|q| presented_yet(q) && rested(q));
+    // Nothing spaced: the story shown longest ago comes (two stories left alternate), rather
+    // than nothing coming at all. `min_by_key` keeps the first of equals, so queue order holds.
+    let any = || {
+        queue
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| presented_yet(q) && rested(q))
+            .min_by_key(|(_, q)| recent.story_last_shown(q))
+            .map(|(i, _)| i)
+    };
     if let Some(i) = spaced.or_else(any) {
         return queue.remove(i).map(Pick::Card);
     }
@@ -119,6 +141,21 @@ mod tests {
         .into();
         let order: Vec<i64> = take_all(queue).into_iter().map(|(id, _)| id).collect();
         assert_eq!(order, vec![1, 4, 5, 6, 2, 7, 3]);
+    }
+
+    #[test]
+    fn when_only_two_stories_are_left_they_alternate() {
+        let queue: VecDeque<Queued> = [
+            q(1, "a"),
+            q(2, "a"),
+            q(3, "a"),
+            q(4, "b"),
+            q(5, "b"),
+            q(6, "b"),
+        ]
+        .into();
+        let order: Vec<i64> = take_all(queue).into_iter().map(|(id, _)| id).collect();
+        assert_eq!(order, vec![1, 4, 2, 5, 3, 6]);
     }
 
     #[test]
