@@ -450,3 +450,23 @@ fn interview_dates_are_kept_and_the_next_one_counts() {
     assert_eq!(env.json(&["plan", "--json"])["interview"], Value::Null);
     env.fails(&["dates", "remove", "999"], 1);
 }
+
+#[test]
+fn a_first_session_of_questions_only_presents_their_stories_and_asks_them() {
+    let mut env = Env::new();
+    env.at(&at(start()));
+    let events = session(&env, &["--kind", "match"], &USER);
+    let cards: Vec<&Value> = events.iter().filter(|e| e["event"] == "card").collect();
+    assert!(cards.iter().any(|e| e["kind"] == "match"), "{cards:?}");
+    // Every recall card shown is a presentation, and it comes before its story's questions.
+    for (i, card) in cards.iter().enumerate() {
+        if card["kind"] == "recall" {
+            assert_eq!(card["present"], true, "{card}");
+        } else {
+            let presented = cards[..i]
+                .iter()
+                .any(|c| c["present"] == true && c["story"] == card["story"]);
+            assert!(presented, "{card} before its story was presented");
+        }
+    }
+}

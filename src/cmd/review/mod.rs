@@ -22,7 +22,7 @@ use crate::clock::Clock;
 use crate::cmd::Ctx;
 use crate::core::judge::CatalogEntry;
 use crate::core::model::{Card, CardKind};
-use crate::core::queue::{self, Pick, Queued, Recent, Rng};
+use crate::core::queue::{self, Filter, Pick, Present, Queued, Recent, Rng};
 use crate::core::text::{sanitize, wrap};
 use crate::core::types::{CardId, Quality, StudyDay};
 use crate::edit::EditOutcome;
@@ -266,15 +266,30 @@ impl<'a> Session<'a> {
             &done,
         )?;
         let (due_rows, new_rows) = queue::candidates_to_read(limits, &done);
-        let (mut due, new) = self
+        let (mut due, mut new) = self
             .store
             .session_candidates(self.today, &filter, due_rows, new_rows)?;
         for c in &mut due {
             c.readiness = c.story.as_deref().and_then(|s| self.selection.score(s));
         }
-        // A new story is presented so that its question cards can come today, unless the
-        // session is of recall cards only.
-        let present = filter.kind.is_none_or(|k| k == CardKind::Match);
+        // A new story is presented so that its other cards can come today, unless the session is
+        // of recall cards only; a session of another kind reads the unseen stories' recall cards
+        // to present them.
+        let present = match filter.kind {
+            None => Present::Yes,
+            Some(CardKind::Recall) => Present::No,
+            Some(_) => {
+                let recall = Filter {
+                    kind: Some(CardKind::Recall),
+                    ..filter.clone()
+                };
+                let (_, unseen) = self
+                    .store
+                    .session_candidates(self.today, &recall, 0, new_rows)?;
+                new.extend(unseen.into_iter().filter(|c| !c.recall_seen));
+                Present::ForQuestions
+            }
+        };
         self.queue = queue::build(&due, &new, &done, limits, present, seed);
         if self.queue.is_empty() {
             let why = setup::explain_empty(self.store, &self.selection, limits, &done, self.today)?;

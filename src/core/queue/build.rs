@@ -13,6 +13,19 @@ use crate::core::types::CardId;
 /// or after the day's other new cards): a few, so a day introduces several stories.
 pub const QUESTIONS_AFTER_PRESENTING: usize = 2;
 
+/// Whether a session presents new stories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Present {
+    /// A session of recall cards only: a new story's first showing is its graded telling.
+    No,
+    /// A new story is presented (read, not graded) so its question cards can come today.
+    Yes,
+    /// A session of one other kind only (`--kind match`, `--kind cloze`): the new cards include
+    /// unseen stories' recall cards only to be presented, and a story is presented only when one
+    /// of its cards follows. No recall card is told.
+    ForQuestions,
+}
+
 /// Readiness for ordering: unknown (no story, never reviewed) sorts as fully ready, after the
 /// stories known to be weak.
 fn rank(c: &Candidate) -> f64 {
@@ -20,14 +33,12 @@ fn rank(c: &Candidate) -> f64 {
 }
 
 /// The day's queue. `due` and `new` are the candidates (unordered); `seed` shuffles ties.
-/// `present`: a new story is presented (read, not graded) so its question cards can come today;
-/// without it (a session of recall cards only) a new story's first showing is its graded telling.
 pub fn build(
     due: &[Candidate],
     new: &[Candidate],
     done: &DoneToday,
     limits: Limits,
-    present: bool,
+    present: Present,
     seed: u64,
 ) -> VecDeque<Queued> {
     let mut rng = Rng::new(seed);
@@ -50,12 +61,24 @@ pub fn build(
     rng.shuffle(&mut new);
     // Stable: the shuffle orders the cards within each group.
     new.sort_by_key(|c| !c.own);
+    let asked: HashSet<&str> = new
+        .iter()
+        .filter(|c| c.kind != CardKind::Recall)
+        .filter_map(|c| c.story.as_deref())
+        .collect();
     // Presentations are remembered by story: a recall card of no story (a filled template's) is told.
     let unseen_recall = |c: &Candidate| {
-        present && !c.own && c.kind == CardKind::Recall && c.story.is_some() && !c.recall_seen
+        let presents = match present {
+            Present::No => false,
+            Present::Yes => true,
+            Present::ForQuestions => c.story.as_deref().is_some_and(|s| asked.contains(s)),
+        };
+        presents && !c.own && c.kind == CardKind::Recall && c.story.is_some() && !c.recall_seen
     };
+    // In a session of another kind, the recall cards are there to be presented, not told.
+    let told = |c: &Candidate| present != Present::ForQuestions || c.kind != CardKind::Recall;
     let first_telling =
-        |c: &Candidate| c.kind == CardKind::Recall && c.story.is_some() && c.recall_seen;
+        |c: &Candidate| told(c) && c.kind == CardKind::Recall && c.story.is_some() && c.recall_seen;
     let mut taken: HashSet<CardId> = HashSet::new();
     let mut new_left = limits.new;
     let mut take =
@@ -89,7 +112,7 @@ pub fn build(
             && card.kind != CardKind::Recall
             && !card.recall_seen
             && !story_presented;
-        if !waits_for_recall && !unseen_recall(card) {
+        if told(card) && !waits_for_recall && !unseen_recall(card) {
             take(card, false, &mut queue, &mut new_left);
         }
     }

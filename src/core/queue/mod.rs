@@ -12,7 +12,7 @@
 mod build;
 mod next;
 
-pub use build::{build, cram};
+pub use build::{build, cram, Present};
 pub use next::{next, Pick, Recent, REDRILL_GAP, SIBLING_GAP};
 
 use std::collections::{HashMap, HashSet};
@@ -418,7 +418,7 @@ mod tests {
             card(3, CardKind::Basic, None, Some(5), false),
         ];
         let new = vec![card(4, CardKind::Basic, None, None, false)];
-        let q = build(&due, &new, &DoneToday::default(), LIMITS, true, 1);
+        let q = build(&due, &new, &DoneToday::default(), LIMITS, Present::Yes, 1);
         assert_eq!(ids(&q), vec![2, 3, 1, 4]);
     }
 
@@ -442,7 +442,7 @@ mod tests {
                 new: 2,
                 reviews: 10,
             },
-            true,
+            Present::Yes,
             1,
         );
         assert_eq!(q.iter().filter(|e| e.id.0 <= 10).count(), 3);
@@ -458,7 +458,7 @@ mod tests {
                 new: 0,
                 reviews: 10,
             },
-            true,
+            Present::Yes,
             1,
         );
         assert!(q.is_empty());
@@ -480,7 +480,7 @@ mod tests {
                 _ => None,
             };
         }
-        let q = build(&due, &[], &DoneToday::default(), LIMITS, true, 3);
+        let q = build(&due, &[], &DoneToday::default(), LIMITS, Present::Yes, 3);
         // All three of the weak story's cards, most overdue first, before the strong story's;
         // a card with no story comes with the fully ready.
         assert_eq!(ids(&q), vec![3, 2, 4, 1, 5]);
@@ -495,7 +495,7 @@ mod tests {
             card(4, CardKind::Match, Some("b"), None, true),
             card(5, CardKind::Match, Some("c"), None, false),
         ];
-        let q = build(&[], &new, &DoneToday::default(), LIMITS, true, 5);
+        let q = build(&[], &new, &DoneToday::default(), LIMITS, Present::Yes, 5);
         assert_eq!(q[0].id, CardId(3), "the presentation first");
         assert!(q[0].present);
         let mut got = ids(&q);
@@ -506,11 +506,28 @@ mod tests {
             "c was never presented: its question waits"
         );
         // Without presentations (a session of recall cards only) questions wait for the telling.
-        let q = build(&[], &new, &DoneToday::default(), LIMITS, false, 5);
+        let q = build(&[], &new, &DoneToday::default(), LIMITS, Present::No, 5);
         let mut got = ids(&q);
         got.sort();
         assert_eq!(got, vec![3, 4]);
         assert!(q.iter().all(|e| !e.present));
+        // Questions only: a story is presented for its questions, and no recall card is told.
+        let new = vec![
+            card(1, CardKind::Match, Some("a"), None, false),
+            card(3, CardKind::Recall, Some("a"), None, false),
+            card(6, CardKind::Recall, Some("d"), None, false),
+            card(7, CardKind::Recall, Some("e"), None, true),
+        ];
+        let q = build(
+            &[],
+            &new,
+            &DoneToday::default(),
+            LIMITS,
+            Present::ForQuestions,
+            5,
+        );
+        assert_eq!(ids(&q), vec![3, 1]);
+        assert!(q[0].present);
     }
 
     #[test]
@@ -524,7 +541,7 @@ mod tests {
             card(4, CardKind::Match, Some("a"), None, false),
         ];
         let limits = Limits { new: 3, ..LIMITS };
-        let q = build(&[], &new, &DoneToday::default(), limits, true, 5);
+        let q = build(&[], &new, &DoneToday::default(), limits, Present::Yes, 5);
         // The fact does not wait for its template's telling; the story presented on an earlier
         // day is told before a new one is presented.
         assert_eq!(ids(&q), vec![1, 3, 2]);
@@ -541,7 +558,7 @@ mod tests {
             pending_redrills: vec![(CardId(9), Some("x".into()))],
             ..Default::default()
         };
-        let q = build(&due, &[], &done, LIMITS, true, 1);
+        let q = build(&due, &[], &done, LIMITS, Present::Yes, 1);
         assert_eq!(ids(&q), vec![1, 9]);
         assert!(q[1].redrill);
     }
@@ -556,7 +573,7 @@ mod tests {
                 new: 30,
                 reviews: 0,
             };
-            build(&[], &new, &DoneToday::default(), all, true, seed)
+            build(&[], &new, &DoneToday::default(), all, Present::Yes, seed)
         };
         let (a, b, c) = (shuffled(42), shuffled(42), shuffled(43));
         assert_eq!(ids(&a), ids(&b));
