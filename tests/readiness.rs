@@ -470,3 +470,43 @@ fn a_first_session_of_questions_only_presents_their_stories_and_asks_them() {
         }
     }
 }
+
+#[test]
+fn stats_plan_and_the_session_agree_on_the_new_cards_left_today() {
+    let mut env = Env::new();
+    env.at(&at(start()));
+    env.ok(&[
+        "config",
+        "set",
+        "interview-date",
+        &(start() + chrono::Days::new(10)).to_string(),
+    ]);
+    let new_left = |env: &Env| {
+        let stats = env.json(&["stats", "--json"])["today"]["new"]
+            .as_u64()
+            .unwrap();
+        let plan = env.json(&["plan", "--json"])["today"]["new"]
+            .as_u64()
+            .unwrap();
+        assert_eq!(stats, plan);
+        stats
+    };
+    let before = new_left(&env);
+    assert!(
+        before > 20,
+        "raised above new-per-day before the interview: {before}"
+    );
+    // On a fresh database every card a session shows is new: presented, or graded the first time.
+    let events = session(&env, &["--limit", "7"], &USER);
+    let introduced = events
+        .iter()
+        .filter(|e| {
+            e["event"] == "presented" || (e["event"] == "graded" && e["kind"] == "scheduled")
+        })
+        .count() as u64;
+    assert!(introduced > 0);
+    assert_eq!(new_left(&env), before - introduced);
+    let rest = session(&env, &[], &USER);
+    assert!(rest.iter().any(|e| e["event"] == "card"));
+    assert_eq!(new_left(&env), 0);
+}

@@ -272,7 +272,7 @@ fn an_eighty_kilobyte_match_answer_is_refused_and_the_session_goes_on() {
     let zeros = "0 ".repeat(40_000);
     let out = env.run_stdin(
         &[
-            "review", "--kind", "match", "--deck", "stories", "--limit", "1",
+            "review", "--kind", "match", "--story", "sharding", "--limit", "1",
         ],
         &format!("{zeros}\n3\n4\n"),
     );

@@ -5,9 +5,8 @@
 use serde::Serialize;
 use std::fmt::Write as _;
 
-use super::review::WINDOW_DAYS;
 use super::{print, print_json, Ctx};
-use crate::core::readiness;
+use crate::core::readiness::{self, EVIDENCE_DAYS};
 use crate::core::stats::InterviewFigures;
 use crate::core::text::sanitize;
 use crate::core::types::StudyDay;
@@ -83,7 +82,7 @@ fn make(ctx: &Ctx) -> anyhow::Result<Plan> {
     let store = &ctx.store;
     let today = ctx.today();
     let interview = store.next_interview(today)?;
-    let from = today.minus_days(WINDOW_DAYS - 1);
+    let from = today.minus_days(EVIDENCE_DAYS - 1);
     let stories = store.story_evidence(from, today)?;
     let assessed: Vec<(&crate::store::StoryEvidence, readiness::Readiness)> = stories
         .iter()
@@ -96,11 +95,7 @@ fn make(ctx: &Ctx) -> anyhow::Result<Plan> {
     let total = assessed.len() as u32;
 
     let new_waiting = store.count_new()?;
-    let done_new = store.presented_on(today)?;
-    let mut new_per_day = ctx.settings.new_per_day;
-    if let Some(i) = interview {
-        new_per_day = i.new_per_day(today, new_waiting + done_new, new_per_day);
-    }
+    let new_today = super::review::new_left_today(store, &ctx.settings, today)?;
     let due_today = store.count_due_by(today)?;
     let mut days = Vec::new();
     let mut before = due_today;
@@ -173,7 +168,7 @@ fn make(ctx: &Ctx) -> anyhow::Result<Plan> {
         }),
         today: TodayPlan {
             due: due_today,
-            new: new_per_day.saturating_sub(done_new).min(new_waiting),
+            new: new_today,
             new_waiting,
             command: "storydrill".to_string(),
         },

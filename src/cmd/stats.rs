@@ -32,7 +32,7 @@ pub fn run(ctx: &Ctx, args: &StatsArgs) -> anyhow::Result<()> {
         &StatsOptions {
             deck: args.deck.clone(),
             window_days: args.days,
-            new_per_day: ctx.settings.new_per_day,
+            new_left: super::review::new_left_today(&ctx.store, &ctx.settings, today)?,
             interview: ctx.store.next_interview(today)?.map(|i| i.day),
         },
     );

@@ -3,8 +3,8 @@
 //!
 //! A story is **ready** when all of these hold:
 //! 1. its recall card has been reviewed, and its last scheduled grade was 4 or 5;
-//! 2. its question cards were answered right at least 80 % of the time over the window (30 days),
-//!    when the story has question cards;
+//! 2. its question cards were answered right at least 80 % of the time over the last
+//!    `EVIDENCE_DAYS` (30) days, when the story has question cards;
 //! 3. its recall card was reviewed within the last 14 days;
 //! 4. with an interview date ahead: its recall card is next due on or before the day before the
 //!    interview (so it is told once more before it).
@@ -19,6 +19,8 @@ use serde::Serialize;
 
 use crate::core::types::{Quality, StudyDay};
 
+/// Days of answers that readiness (match accuracy) and confusions look at, up to today.
+pub const EVIDENCE_DAYS: u32 = 30;
 /// The last scheduled recall grade that counts as ready.
 pub const READY_GRADE: u8 = 4;
 /// Match accuracy that counts as ready.

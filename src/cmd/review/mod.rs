@@ -9,8 +9,6 @@ mod events;
 mod grade;
 mod setup;
 
-pub use setup::WINDOW_DAYS;
-
 use anyhow::Context;
 use std::collections::{HashMap, VecDeque};
 use std::io::Write;
@@ -31,6 +29,7 @@ use crate::prompt::{self, Input, Prompt, MAX_ANSWER_CHARS};
 use crate::settings::Settings;
 use crate::store::Store;
 use events::Event;
+pub use setup::new_left_today;
 use setup::Selection;
 
 pub const SEED_VAR: &str = "STORYDRILL_SEED";

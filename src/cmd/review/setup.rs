@@ -7,13 +7,11 @@ use std::collections::HashMap;
 use crate::cli::ReviewArgs;
 use crate::core::interview::Interview;
 use crate::core::queue::{DoneToday, Filter, Limits};
-use crate::core::readiness::{self, Readiness};
+use crate::core::readiness::{self, Readiness, EVIDENCE_DAYS};
 use crate::core::types::StudyDay;
 use crate::settings::Settings;
 use crate::store::Store;
 
-/// Days of answers that readiness and confusions look at.
-pub const WINDOW_DAYS: u32 = 30;
 /// Confused pairs a `--confused` session drills.
 pub const CONFUSED_PAIRS: usize = 3;
 
@@ -42,7 +40,7 @@ pub(super) fn select(
         store.require_deck(deck)?;
     }
     let interview = store.next_interview(today)?;
-    let from = today.minus_days(WINDOW_DAYS - 1);
+    let from = today.minus_days(EVIDENCE_DAYS - 1);
     let readiness: HashMap<String, Readiness> = store
         .story_evidence(from, today)?
         .into_iter()
@@ -85,7 +83,7 @@ pub(super) fn select(
         }
         if pairs.is_empty() {
             anyhow::bail!(
-                "no stories were confused in the last {WINDOW_DAYS} days: nothing to tell apart yet"
+                "no stories were confused in the last {EVIDENCE_DAYS} days: nothing to tell apart yet"
             );
         }
     }
@@ -108,8 +106,38 @@ pub(super) fn select(
     })
 }
 
-/// The day's limits: `--new` or the setting (raised before an interview so every new card is in
-/// by its window), `--reviews` or the setting. Also says when the new cards were raised.
+/// New cards allowed today, before what was done: `new-per-day`, raised before an interview so
+/// every new card is in by its window. `review`, `stats` and `plan` all take it from here.
+pub fn new_per_day(
+    store: &Store,
+    settings: &Settings,
+    interview: Option<Interview>,
+    today: StudyDay,
+    done: &DoneToday,
+) -> anyhow::Result<u32> {
+    let per_day = settings.new_per_day;
+    Ok(match interview {
+        // The new cards there were this morning: those left, and those first graded today.
+        Some(i) => {
+            let first_graded = done.new_cards.saturating_sub(done.presented);
+            i.new_per_day(today, store.count_new()? + first_graded, per_day)
+        }
+        None => per_day,
+    })
+}
+
+/// New cards a session started now would hand out (never more than are waiting).
+pub fn new_left_today(store: &Store, settings: &Settings, today: StudyDay) -> anyhow::Result<u32> {
+    let done =
+        crate::core::queue::done_today(&store.answers_on(today)?, store.presented_on(today)?);
+    let per_day = new_per_day(store, settings, store.next_interview(today)?, today, &done)?;
+    Ok(per_day
+        .saturating_sub(done.new_cards)
+        .min(store.count_new()?))
+}
+
+/// The day's limits: `--new` or `new_per_day`, `--reviews` or the setting. Also says when the
+/// interview raised the new cards.
 pub(super) fn limits(
     store: &Store,
     args: &ReviewArgs,
@@ -118,18 +146,14 @@ pub(super) fn limits(
     today: StudyDay,
     done: &DoneToday,
 ) -> anyhow::Result<(Limits, Option<String>)> {
-    let mut per_day = settings.new_per_day;
-    let mut raised = None;
-    if let (None, Some(i)) = (args.new, interview) {
-        let paced = i.new_per_day(today, store.count_new()? + done.new_cards, per_day);
-        if paced > per_day {
-            raised = Some(format!(
-                "new cards today: {paced} (new-per-day is {per_day}; raised so every new card is in by {})",
-                i.window_start()
-            ));
-            per_day = paced;
-        }
-    }
+    let per_day = new_per_day(store, settings, interview, today, done)?;
+    let raised = (args.new.is_none() && per_day > settings.new_per_day).then(|| {
+        format!(
+            "new cards today: {per_day} (new-per-day is {}; raised so every new card is in by {})",
+            settings.new_per_day,
+            interview.map_or(today, |i| i.window_start())
+        )
+    });
     let mut limits = crate::core::queue::limits(
         args.new,
         per_day,

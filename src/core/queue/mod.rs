@@ -76,6 +76,7 @@ pub struct DayAnswer {
 pub fn done_today(answers: &[DayAnswer], presented: u32) -> DoneToday {
     let mut done = DoneToday {
         new_cards: presented,
+        presented,
         ..Default::default()
     };
     let mut last_quality: HashMap<CardId, (Quality, Option<String>)> = HashMap::new();
@@ -154,6 +155,8 @@ pub struct Candidate {
 pub struct DoneToday {
     /// New cards introduced today (first graded, or stories presented).
     pub new_cards: u32,
+    /// Of those, stories presented (their recall cards are still new: told on a later day).
+    pub presented: u32,
     pub reviews: u32,
     /// Re-drills done today, by card.
     pub redrills: HashMap<CardId, u32>,

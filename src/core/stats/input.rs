@@ -134,8 +134,9 @@ pub struct StatsOptions {
     pub deck: Option<String>,
     /// Days of history, match accuracy, recall grades and confusions.
     pub window_days: u32,
-    /// The new-cards-per-day setting, for how many new cards are left today.
-    pub new_per_day: u32,
+    /// New cards a session would still hand out today (the shell's `new_left_today`: the day's
+    /// allowance, paced before an interview, minus what was introduced today).
+    pub new_left: u32,
     /// The next interview, if one is set.
     pub interview: Option<StudyDay>,
 }

@@ -70,10 +70,7 @@ pub fn compute(input: &StatsInput, today: StudyDay, options: &StatsOptions) -> S
             reviewed: this_day.reviews,
             right: this_day.right,
             due: due.first().map_or(0, |d| d.due),
-            new: options
-                .new_per_day
-                .saturating_sub(this_day.new_cards)
-                .min(new_available(&input.cards)),
+            new: options.new_left.min(new_available(&input.cards)),
             time_ms: this_day.ms,
         },
         streak: streak(
@@ -410,7 +407,7 @@ mod tests {
         StatsOptions {
             deck: None,
             window_days: 30,
-            new_per_day: 20,
+            new_left: 15,
             interview: None,
         }
     }
