@@ -110,3 +110,56 @@ impl Store {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::core::types::StudyDay;
+    use crate::store::{CardFilter, Store};
+
+    /// The SQL of `due_clause` and `Interview::due` are one rule: on every day up to the interview,
+    /// the cards the store counts as due are exactly those the core's rule makes due.
+    #[test]
+    fn due_clause_is_the_rule_of_interview_due() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+        let day = |d: u32| StudyDay::from_ymd(2027, 1, d).unwrap();
+        // Due before, inside and after the window; reviewed in it or not.
+        store
+            .connection()
+            .execute_batch(
+                "UPDATE card SET reviews = 1, due = '2027-01-' || printf('%02d', 8 + id % 20),
+                     last_review = CASE WHEN id % 4 = 0 THEN '2027-01-16' ELSE '2027-01-05' END;
+                 UPDATE card SET reviews = 0, due = NULL, last_review = NULL WHERE id % 9 = 0;",
+            )
+            .unwrap();
+        store.set_interview_date(Some(day(20))).unwrap();
+        let cards = store.cards(&CardFilter::default()).unwrap();
+        let mut brought_forward = 0;
+        for today in 8..=20 {
+            let interview = store.next_interview(day(today)).unwrap();
+            let expected = cards
+                .iter()
+                .filter_map(|c| {
+                    let due = c.state.due?;
+                    let due = match interview.filter(|i| i.day > day(today)) {
+                        Some(i) => i.due(c.id.0, due, c.state.last_review),
+                        None => due,
+                    };
+                    Some(due)
+                })
+                .filter(|due| *due <= day(today))
+                .count() as u32;
+            let plain = cards
+                .iter()
+                .filter(|c| c.state.due.is_some_and(|d| d <= day(today)))
+                .count() as u32;
+            brought_forward += expected - plain;
+            assert_eq!(
+                store.count_due_by(day(today)).unwrap(),
+                expected,
+                "on the {today}th"
+            );
+        }
+        assert!(brought_forward > 0, "the window brought cards forward");
+    }
+}
