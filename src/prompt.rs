@@ -17,6 +17,7 @@ use rustyline::{
     RepeatCount,
 };
 use std::io::{BufRead, IsTerminal, Write};
+use std::rc::Rc;
 
 use crate::core::text::{fold, sanitize};
 
@@ -45,7 +46,8 @@ pub trait Prompt {
     fn read(&mut self, prompt: &str, transcript: &mut dyn Write) -> anyhow::Result<Input>;
 
     /// Offer these completions (story titles) at the next reads; empty turns completion off.
-    fn set_completions(&mut self, _candidates: Vec<String>) {}
+    /// Shared, not copied: a catalog may hold thousands of titles.
+    fn set_completions(&mut self, _candidates: Rc<[String]>) {}
 
     /// Whether a person at a terminal is answering (timings and confirmations make sense).
     fn is_terminal(&self) -> bool;
@@ -174,7 +176,7 @@ impl Prompt for TerminalPrompt {
         }
     }
 
-    fn set_completions(&mut self, candidates: Vec<String>) {
+    fn set_completions(&mut self, candidates: Rc<[String]>) {
         if let Some(helper) = self.editor.helper_mut() {
             helper.candidates = candidates;
         }
@@ -201,14 +203,14 @@ impl ConditionalEventHandler for ClearOrInterrupt {
 /// Completes story titles from any fragment of them (or the start of a number).
 #[derive(Default)]
 pub struct StoryCompleter {
-    candidates: Vec<String>,
+    candidates: Rc<[String]>,
 }
 
 impl StoryCompleter {
     pub fn matches(&self, typed: &str) -> Vec<String> {
         let typed = typed.trim();
         if typed.is_empty() {
-            return self.candidates.clone();
+            return self.candidates.to_vec();
         }
         let folded = fold(typed);
         self.candidates
@@ -332,10 +334,11 @@ mod tests {
     fn completion_matches_fragments_and_numbers() {
         let c = StoryCompleter {
             candidates: vec![
-                "8 用 Redis 实现排行榜".into(),
+                "8 用 Redis 实现排行榜".to_string(),
                 "9 用 Redis 做限流、抢号".into(),
                 "18 使用消息队列做业务解耦".into(),
-            ],
+            ]
+            .into(),
         };
         assert_eq!(c.matches("排行"), vec!["8 用 Redis 实现排行榜".to_string()]);
         assert_eq!(c.matches("redis").len(), 2);

@@ -372,7 +372,16 @@ fn suspend_tag_and_delete() {
         .unwrap();
     assert_eq!(reviews, 0);
 
-    // The recall card takes its story and the questions only it answered.
+    // The recall card takes its story and the questions only it answered, presented or not.
+    let shown = env.run_stdin(
+        &["review", "--story", "mine-26", "--limit", "1", "--json"],
+        "\n",
+    );
+    assert!(
+        stdout(&shown).contains(r#""event":"presented""#),
+        "{}",
+        stdout(&shown)
+    );
     let deleted = env.json(&["delete", "mine-26", "--yes", "--json"]);
     assert_eq!(deleted["story"], "mine-26");
     assert_eq!(

@@ -510,3 +510,60 @@ fn stats_plan_and_the_session_agree_on_the_new_cards_left_today() {
     assert!(rest.iter().any(|e| e["event"] == "card"));
     assert_eq!(new_left(&env), 0);
 }
+
+#[test]
+fn the_points_a_typed_telling_missed_show_in_stats_and_plan_and_an_undo_takes_them_back() {
+    let mut env = Env::new();
+    env.at(&at(start()));
+    let missed = |env: &Env| -> Vec<(String, u64)> {
+        let stats = env.json(&["stats", "--json"]);
+        let plan = env.json(&["plan", "--json"]);
+        assert_eq!(stats["missed_points"], plan["missed_points"]);
+        stats["missed_points"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                (
+                    m["story"].as_str().unwrap().to_string(),
+                    m["tellings"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert!(missed(&env).is_empty());
+    // A short telling of one story: most of its points are missed.
+    let args = [
+        "review", "--kind", "recall", "--story", "sharding", "--story", "nginx-lb",
+    ];
+    let out = env.run_stdin(&args, "我们做过分库分表\n\n1\n:q\n");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let after_one = missed(&env);
+    assert_eq!(after_one.len(), 1, "{after_one:?}");
+    assert_eq!(after_one[0].1, 1);
+    // Tomorrow, another telling, then `:u` at the next card: it no longer counts.
+    env.at(&at(start() + chrono::Days::new(1)));
+    let out = env.run_stdin(&args, "分库分表\n\n3\n:u\n:q\n");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(missed(&env), after_one);
+    // Each card's last grade, kept for readiness, is its log's last scheduled grade.
+    let drift: i64 = env
+        .sql()
+        .query_row(
+            "SELECT count(*) FROM card c WHERE c.last_quality IS NOT (SELECT r.quality FROM review r
+             WHERE r.card_id = c.id AND r.kind = 'scheduled' ORDER BY r.id DESC LIMIT 1)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(drift, 0);
+    let graded: i64 = env
+        .sql()
+        .query_row(
+            "SELECT count(*) FROM card WHERE last_quality IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(graded > 0);
+}

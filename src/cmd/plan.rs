@@ -50,7 +50,7 @@ struct Weak {
     number: u32,
     title: String,
     score: Option<f64>,
-    missing: Vec<String>,
+    missing: Vec<readiness::Missing>,
     command: String,
 }
 
@@ -83,7 +83,7 @@ fn make(ctx: &Ctx) -> anyhow::Result<Plan> {
     let today = ctx.today();
     let interview = store.next_interview(today)?;
     let from = today.minus_days(EVIDENCE_DAYS - 1);
-    let stories = store.story_evidence(from, today)?;
+    let stories = store.story_evidence(from, today, None)?;
     let assessed: Vec<(&crate::store::StoryEvidence, readiness::Readiness)> = stories
         .iter()
         .map(|s| {
@@ -221,7 +221,13 @@ fn render(p: &Plan) -> String {
             "  {:>3} {} ({score}): {}\n      `{}`",
             w.number,
             sanitize(&w.title),
-            sanitize(&w.missing.join("; ")),
+            sanitize(
+                &w.missing
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
             w.command
         );
     }

@@ -44,6 +44,41 @@ pub struct Evidence {
     pub match_right: u32,
 }
 
+/// One thing that keeps a story from being ready; shown and serialized as words.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Missing {
+    NeverTold,
+    LastGrade(u8),
+    NoQuestionAnswered,
+    /// Question accuracy, 0–1.
+    Accuracy(f64),
+    /// Days since the last telling.
+    Stale(i64),
+    /// The day the recall card is due, on or after the interview.
+    DueAfterInterview(StudyDay),
+}
+
+impl std::fmt::Display for Missing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Missing::NeverTold => f.write_str("never told"),
+            Missing::LastGrade(q) => write!(f, "last telling graded {q}"),
+            Missing::NoQuestionAnswered => f.write_str("no question answered lately"),
+            Missing::Accuracy(a) => write!(f, "questions {:.0} % right", a * 100.0),
+            Missing::Stale(days) => write!(f, "last told {days} days ago"),
+            Missing::DueAfterInterview(due) => {
+                write!(f, "not due again before the interview ({due})")
+            }
+        }
+    }
+}
+
+impl Serialize for Missing {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 /// A story's readiness and why it is not ready.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Readiness {
@@ -51,37 +86,33 @@ pub struct Readiness {
     /// 0–1, None while never reviewed.
     pub score: Option<f64>,
     /// What keeps it from being ready, in words (empty when ready).
-    pub missing: Vec<String>,
+    pub missing: Vec<Missing>,
 }
 
 /// The one definition (see the module's documentation).
 pub fn assess(e: &Evidence, today: StudyDay, interview: Option<StudyDay>) -> Readiness {
     let mut missing = Vec::new();
     match e.last_grade {
-        None => missing.push("never told".to_string()),
-        Some(q) if q.get() < READY_GRADE => {
-            missing.push(format!("last telling graded {}", q.get()))
-        }
+        None => missing.push(Missing::NeverTold),
+        Some(q) if q.get() < READY_GRADE => missing.push(Missing::LastGrade(q.get())),
         Some(_) => {}
     }
     let accuracy =
         (e.match_answers > 0).then(|| f64::from(e.match_right) / f64::from(e.match_answers));
     if e.has_questions {
         match accuracy {
-            None => missing.push("no question answered lately".to_string()),
-            Some(a) if a < READY_MATCH_ACCURACY => {
-                missing.push(format!("questions {:.0} % right", a * 100.0))
-            }
+            None => missing.push(Missing::NoQuestionAnswered),
+            Some(a) if a < READY_MATCH_ACCURACY => missing.push(Missing::Accuracy(a)),
             Some(_) => {}
         }
     }
     let age = e.last_review.map(|d| d.days_until(today));
     if let Some(days) = age.filter(|d| *d > FRESH_DAYS) {
-        missing.push(format!("last told {days} days ago"));
+        missing.push(Missing::Stale(days));
     }
     if let (Some(day), Some(due)) = (interview.filter(|d| *d > today), e.due) {
         if due >= day {
-            missing.push(format!("not due again before the interview ({due})"));
+            missing.push(Missing::DueAfterInterview(due));
         }
     }
     let freshness = age.map_or(0.0, |d| {
@@ -176,6 +207,10 @@ pub fn missed_points(points: &[String], tellings: &[String]) -> Vec<(String, u32
 mod tests {
     use super::*;
 
+    fn words(r: &Readiness) -> Vec<String> {
+        r.missing.iter().map(ToString::to_string).collect()
+    }
+
     fn day(d: u32) -> StudyDay {
         StudyDay::from_ymd(2027, 1, d).unwrap()
     }
@@ -198,16 +233,16 @@ mod tests {
         assert!(good.ready, "{good:?}");
         assert_eq!(good.score, Some(0.771)); // (0.8 + 0.8) / 2 × (½ + ½ × 13/14)
         let weak_telling = assess(&told(3, 9, 5, 5), today, None);
-        assert_eq!(weak_telling.missing, vec!["last telling graded 3"]);
+        assert_eq!(words(&weak_telling), vec!["last telling graded 3"]);
         let confused = assess(&told(5, 9, 3, 5), today, None);
-        assert_eq!(confused.missing, vec!["questions 60 % right"]);
+        assert_eq!(words(&confused), vec!["questions 60 % right"]);
         let no_answers = assess(&told(5, 9, 0, 0), today, None);
-        assert_eq!(no_answers.missing, vec!["no question answered lately"]);
+        assert_eq!(words(&no_answers), vec!["no question answered lately"]);
         let stale = assess(&told(5, 1, 5, 5), day(20), None);
-        assert_eq!(stale.missing, vec!["last told 19 days ago"]);
+        assert_eq!(words(&stale), vec!["last told 19 days ago"]);
         let never = assess(&Evidence::default(), today, None);
         assert_eq!((never.ready, never.score), (false, None));
-        assert_eq!(never.missing, vec!["never told"]);
+        assert_eq!(words(&never), vec!["never told"]);
         // A story without question cards is judged by its telling alone.
         let lone = Evidence {
             has_questions: false,
@@ -222,7 +257,7 @@ mod tests {
         assert!(assess(&e, day(10), Some(day(16))).ready);
         let late = assess(&e, day(10), Some(day(15)));
         assert!(!late.ready);
-        assert!(late.missing[0].contains("before the interview"), "{late:?}");
+        assert!(words(&late)[0].contains("before the interview"), "{late:?}");
         // On the interview day itself, nothing is still to come.
         assert!(assess(&e, day(15), Some(day(15))).ready);
     }
@@ -284,7 +319,7 @@ mod tests {
         };
         let asked = assess(&asked, today, None);
         assert_eq!(asked.score, Some(0.125));
-        assert!(asked.missing.contains(&"never told".to_string()));
+        assert!(asked.missing.contains(&Missing::NeverTold));
         assert_eq!(assess(&Evidence::default(), today, None).score, None);
     }
 }

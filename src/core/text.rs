@@ -291,6 +291,24 @@ mod tests {
         assert_eq!(back, ["a\u{9b}b\u{202e}c\u{1b}"]);
     }
 
+    /// `escape_json` finds every hidden control, wherever it stands, and leaves everything else
+    /// (Chinese, `…`, `·`, `→`) as it is.
+    #[test]
+    fn escape_json_escapes_every_hidden_control_and_nothing_else() {
+        for code in 0x7f..0x3000u32 {
+            let Some(c) = char::from_u32(code) else {
+                continue;
+            };
+            for text in [format!("{c}"), format!("分库{c}"), format!("a…{c}·→")] {
+                let json = serde_json::to_string(&text).unwrap();
+                let escaped = escape_json(json.clone());
+                let back: String = serde_json::from_str(&escaped).unwrap();
+                assert_eq!(back, text, "U+{code:04X}");
+                assert_eq!(escaped.contains(c), !is_hidden_control(c), "U+{code:04X}");
+            }
+        }
+    }
+
     #[test]
     fn file_text_loses_its_bom_and_lone_carriage_returns() {
         assert_eq!(

@@ -73,8 +73,12 @@ pub(super) fn card_from_row(row: &Row<'_>) -> rusqlite::Result<Card> {
 
 /// A JSON list of strings in column `i`; anything else is an error, never an empty list.
 pub(super) fn list(row: &Row<'_>, i: usize) -> rusqlite::Result<Vec<String>> {
-    let text: String = row.get(i)?;
-    serde_json::from_str(&text).map_err(|e| {
+    // Read in place (a session reads every story's aliases); most lists are empty.
+    let text = row.get_ref(i)?.as_str()?;
+    if text == "[]" {
+        return Ok(Vec::new());
+    }
+    serde_json::from_str(text).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
     })
 }

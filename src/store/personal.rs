@@ -96,11 +96,15 @@ impl Store {
             tx.execute("DELETE FROM card WHERE key = ?1", [key])?;
         }
         if let Some(story) = &deleted.story {
-            // Retired cards of older imports may still point at it: then it stays, retired.
+            // Retired cards of older imports may still point at it: then it stays, retired
+            // (and presented). Deleted, it takes its presentation along.
+            let deletable =
+                "key = ?1 AND NOT EXISTS (SELECT 1 FROM card WHERE story_id = story.id)";
             tx.execute(
-                "DELETE FROM story WHERE key = ?1 AND NOT EXISTS (SELECT 1 FROM card WHERE story_id = story.id)",
+                &format!("DELETE FROM presented WHERE story_id IN (SELECT id FROM story WHERE {deletable})"),
                 [story],
             )?;
+            tx.execute(&format!("DELETE FROM story WHERE {deletable}"), [story])?;
         }
         tx.commit()?;
         deleted.cards = gone;

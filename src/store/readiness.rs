@@ -7,6 +7,10 @@ use super::Store;
 use crate::core::readiness::Evidence;
 use crate::core::types::StudyDay;
 
+/// Tellings read for the missed key points, newest first: enough for `TELLINGS_COUNTED` of each
+/// of the stories practised lately, bounded so a long history costs nothing more.
+pub const TELLINGS_SCANNED: u32 = 500;
+
 /// A catalog story with its evidence.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoryEvidence {
@@ -19,19 +23,22 @@ pub struct StoryEvidence {
 
 impl Store {
     /// The latest tellings (typed answers of recall cards, cram included) of each story from
-    /// `from` on, newest first, at most `TELLINGS_COUNTED` a story.
+    /// `from` on, newest first, at most `TELLINGS_COUNTED` a story, among the latest
+    /// `TELLINGS_SCANNED` of all: read newest first from the `telling` list, so the cost stays
+    /// the same however long the review log grows.
     pub fn recent_tellings(
         &self,
         from: StudyDay,
     ) -> anyhow::Result<std::collections::HashMap<String, Vec<String>>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT s.key, r.answer FROM review r JOIN card c ON c.id = r.card_id
-             JOIN story s ON s.id = c.story_id
-             WHERE r.day >= ?1 AND c.kind = 'recall' AND r.answer != ''
-             ORDER BY r.id DESC",
+            "SELECT s.key, r.answer FROM telling t JOIN review r ON r.id = t.review_id
+             JOIN story s ON s.id = t.story_id
+             WHERE r.day >= ?1
+               AND t.review_id >= coalesce((SELECT min(id) FROM review WHERE day >= ?1), 0)
+             ORDER BY t.review_id DESC LIMIT ?2",
         )?;
         let mut out: std::collections::HashMap<String, Vec<String>> = Default::default();
-        let mut rows = stmt.query([from])?;
+        let mut rows = stmt.query(params![from, TELLINGS_SCANNED])?;
         while let Some(r) = rows.next()? {
             let tellings = out.entry(r.get(0)?).or_default();
             if tellings.len() < crate::core::readiness::TELLINGS_COUNTED {
@@ -41,16 +48,23 @@ impl Store {
         Ok(out)
     }
 
-    /// Every story's evidence, by number; question answers counted from `from` to `to`.
+    /// Every story's evidence, by number — or only the stories `only` names (a session reads those
+    /// of its due cards, so its cost follows the due cards, not the catalog); question answers
+    /// counted from `from` to `to`.
     pub fn story_evidence(
         &self,
         from: StudyDay,
         to: StudyDay,
+        only: Option<&[String]>,
     ) -> anyhow::Result<Vec<StoryEvidence>> {
-        let mut stmt = self.conn.prepare_cached(
+        let which = if only.is_some() {
+            "s.key IN (SELECT value FROM json_each(?3))"
+        } else {
+            "?3 IS NULL"
+        };
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT s.key, s.number, s.title, d.name,
-                    (SELECT r.quality FROM review r
-                     WHERE r.card_id = rc.id AND r.kind = 'scheduled' ORDER BY r.id DESC LIMIT 1),
+                    rc.last_quality,
                     rc.last_review, rc.due,
                     EXISTS (SELECT 1 FROM card q WHERE q.story_id = s.id AND q.kind = 'match' AND q.retired = 0),
                     coalesce((SELECT sum(w.match_answers) FROM stats_story w
@@ -59,9 +73,10 @@ impl Store {
                               WHERE w.story_id = s.id AND w.day >= ?1 AND w.day <= ?2), 0)
              FROM story s JOIN deck d ON d.id = s.deck_id
              LEFT JOIN card rc ON rc.story_id = s.id AND rc.kind = 'recall' AND rc.retired = 0
-             WHERE s.retired = 0 ORDER BY s.number",
-        )?;
-        let rows = stmt.query_map(params![from, to], |r| {
+             WHERE s.retired = 0 AND {which} ORDER BY s.number"
+        ))?;
+        let only = only.map(serde_json::to_string).transpose()?;
+        let rows = stmt.query_map(params![from, to, only], |r| {
             Ok(StoryEvidence {
                 key: r.get(0)?,
                 number: r.get(1)?,

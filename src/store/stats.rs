@@ -153,8 +153,7 @@ impl Store {
                         coalesce(sum(w.recall_reviews), 0), coalesce(sum(w.recall_grades), 0),
                         CASE WHEN c.reviews > 0 THEN c.easiness END,
                         CASE WHEN c.suspended = 0 THEN c.due END,
-                        (SELECT r.quality FROM review r
-                         WHERE r.card_id = c.id AND r.kind = 'scheduled' ORDER BY r.id DESC LIMIT 1),
+                        c.last_quality,
                         c.last_review,
                         EXISTS (SELECT 1 FROM card q WHERE q.story_id = s.id AND q.kind = 'match' AND q.retired = 0)
                  FROM story s
@@ -248,8 +247,12 @@ impl Store {
 
         let told = self.recent_tellings(window_start)?;
         let mut tellings = Vec::new();
+        // Only the stories told lately are read (a bounded few), never every story's text.
         for s in &stories {
-            if let (Some(told), Some(story)) = (told.get(&s.key), self.story(&s.key)?) {
+            let Some(told) = told.get(&s.key) else {
+                continue;
+            };
+            if let Some(story) = self.story(&s.key)? {
                 tellings.push(crate::core::stats::StoryTellings {
                     key: s.key.clone(),
                     points: story.points,
@@ -456,6 +459,8 @@ mod tests {
                  DROP TRIGGER stats_card_insert; DROP TRIGGER stats_card_update; DROP TRIGGER stats_card_delete;
                  DROP TABLE stats_day; DROP TABLE stats_story; DROP TABLE stats_confusion; DROP TABLE stats_card;
                  DROP INDEX card_recall; DROP INDEX card_easiness; DROP INDEX card_leech;
+                 DROP TRIGGER last_quality_insert; DROP TRIGGER last_quality_delete;
+                 ALTER TABLE card DROP COLUMN last_quality;
                  PRAGMA user_version = {};",
                 version - 1
             ))
@@ -487,6 +492,19 @@ mod tests {
                 && !stories.contains("TEMP B-TREE"),
             "{stories}"
         );
+        // Readiness (issue 10): a story's last grade, last review and question cards, by index.
+        let readiness = plan(
+            "SELECT c.last_review,
+                    c.last_quality,
+                    EXISTS (SELECT 1 FROM card q WHERE q.story_id = s.id AND q.kind = 'match' AND q.retired = 0)
+             FROM story s LEFT JOIN card c ON c.story_id = s.id AND c.kind = 'recall' AND c.retired = 0",
+        );
+        for index in [
+            "COVERING INDEX card_recall",
+            "COVERING INDEX card_questions",
+        ] {
+            assert!(readiness.contains(index), "{readiness}");
+        }
         let cards = plan(
             "SELECT retired, suspended, reviewed, repetitions, interval_days, easiness, sum(cards)
              FROM stats_card WHERE cards > 0 GROUP BY 1, 2, 3, 4, 5, 6",

@@ -1,6 +1,7 @@
 //! Showing a card and reading its answer, one asker per kind. Each ends with what the answer was
 //! and the grade it suggests; a command typed instead comes back as `Stop::Command` through `?`.
 
+use std::rc::Rc;
 use std::time::Instant;
 
 use super::events::{Event, Point};
@@ -126,16 +127,22 @@ impl Session<'_> {
         ))?;
         let shown = Instant::now();
         let mut choices: Option<Vec<String>> = None;
-        if self.completions.is_empty() {
-            self.completions = self
-                .catalog
-                .iter()
-                .map(|s| format!("{} {}", s.number, sanitize(&s.title)))
-                .collect();
+        // Tab completion is for a person at a terminal: a piped session never builds the list.
+        let completing = self.prompt.is_terminal();
+        if completing {
+            if self.completions.is_empty() {
+                self.completions = self
+                    .catalog
+                    .iter()
+                    .map(|s| format!("{} {}", s.number, sanitize(&s.title)))
+                    .collect();
+            }
+            self.prompt.set_completions(self.completions.clone());
         }
-        self.prompt.set_completions(self.completions.clone());
         let named = self.read_story(card, &mut choices);
-        self.prompt.set_completions(Vec::new());
+        if completing {
+            self.prompt.set_completions(Rc::from([]));
+        }
         let (text, story) = named?;
         let ms = elapsed_ms(shown);
         let correct = story.as_ref().map(|s| card.answers.contains(s));

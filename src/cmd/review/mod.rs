@@ -69,6 +69,9 @@ pub fn run(ctx: &mut Ctx, args: &ReviewArgs) -> anyhow::Result<ExitCode> {
         session.events = Some(&mut events_out);
     }
     session.run()?;
+    // The process ends here: handing the catalog's thousands of strings back to the allocator
+    // one by one would cost more than building the day's queue. (Only plain memory is left.)
+    std::mem::forget(std::mem::take(&mut session.catalog));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -161,7 +164,7 @@ pub struct Session<'a> {
     /// Catalog positions by story key, for labels.
     by_key: HashMap<String, usize>,
     catalog: Vec<CatalogEntry>,
-    completions: Vec<String>,
+    completions: std::rc::Rc<[String]>,
     queue: VecDeque<Queued>,
     recent: Recent,
     /// Re-drills of each card today (from the log, then this session).
@@ -201,7 +204,7 @@ impl<'a> Session<'a> {
             selection,
             by_key: HashMap::new(),
             catalog: Vec::new(),
-            completions: Vec::new(),
+            completions: std::rc::Rc::from([]),
             queue: VecDeque::new(),
             recent: Recent::default(),
             redrills: HashMap::new(),
@@ -219,7 +222,7 @@ impl<'a> Session<'a> {
     /// recall card reads its one story when it is shown).
     fn load_catalog(&mut self) -> anyhow::Result<()> {
         self.catalog = self.store.catalog()?;
-        self.completions.clear();
+        self.completions = std::rc::Rc::from([]);
         self.by_key = self
             .catalog
             .iter()
@@ -268,6 +271,11 @@ impl<'a> Session<'a> {
         let (mut due, mut new) = self
             .store
             .session_candidates(self.today, &filter, due_rows, new_rows)?;
+        self.selection.assess(
+            self.store,
+            due.iter().filter_map(|c| c.story.as_deref()),
+            self.today,
+        )?;
         for c in &mut due {
             c.readiness = c.story.as_deref().and_then(|s| self.selection.score(s));
         }

@@ -29,6 +29,44 @@ impl Selection {
     pub fn score(&self, story: &str) -> Option<f64> {
         self.readiness.get(story).and_then(|r| r.score)
     }
+
+    /// Assesses the stories among `stories` not assessed yet (the stories of the due cards).
+    pub fn assess<'s>(
+        &mut self,
+        store: &Store,
+        stories: impl Iterator<Item = &'s str>,
+        today: StudyDay,
+    ) -> anyhow::Result<()> {
+        let mut missing: Vec<String> = stories
+            .filter(|s| !self.readiness.contains_key(*s))
+            .map(String::from)
+            .collect();
+        missing.sort();
+        missing.dedup();
+        if !missing.is_empty() {
+            let assessed = assess(store, today, self.interview, Some(&missing))?;
+            self.readiness.extend(assessed);
+        }
+        Ok(())
+    }
+}
+
+/// The readiness of every story, or of `only` those.
+fn assess(
+    store: &Store,
+    today: StudyDay,
+    interview: Option<Interview>,
+    only: Option<&[String]>,
+) -> anyhow::Result<HashMap<String, Readiness>> {
+    let from = today.minus_days(EVIDENCE_DAYS - 1);
+    Ok(store
+        .story_evidence(from, today, only)?
+        .into_iter()
+        .map(|s| {
+            let r = readiness::assess(&s.evidence, today, interview.map(|i| i.day));
+            (s.key, r)
+        })
+        .collect())
 }
 
 pub(super) fn select(
@@ -41,14 +79,12 @@ pub(super) fn select(
     }
     let interview = store.next_interview(today)?;
     let from = today.minus_days(EVIDENCE_DAYS - 1);
-    let readiness: HashMap<String, Readiness> = store
-        .story_evidence(from, today)?
-        .into_iter()
-        .map(|s| {
-            let r = readiness::assess(&s.evidence, today, interview.map(|i| i.day));
-            (s.key, r)
-        })
-        .collect();
+    // Every story is ranked for `--weakest`; otherwise only the due cards' stories are assessed,
+    // when the queue is built.
+    let readiness = match args.weakest {
+        Some(_) => assess(store, today, interview, None)?,
+        None => HashMap::new(),
+    };
     let mut stories: Vec<String> = Vec::new();
     for reference in &args.stories {
         stories.push(store.story_key(reference)?);

@@ -121,12 +121,14 @@ pub fn limits(
     }
 }
 
-/// How many due and new candidates to read for `build`: more than the limits, as some wait for a
-/// sibling or for their story's recall card.
+/// How many due and new candidates to read for `build`. Due: the reviews left and a margin, the
+/// most overdue first, so the weakest-first order works on the cards the day can take and the
+/// session's start does not grow with a backlog. New: more than the limit, as new cards wait for
+/// their story's presentation.
 pub fn candidates_to_read(limits: Limits, done: &DoneToday) -> (u32, u32) {
     let reviews_left = limits.reviews.saturating_sub(done.reviews);
     (
-        reviews_left.saturating_mul(2).saturating_add(100),
+        reviews_left.saturating_add(100),
         limits.new.saturating_mul(10).saturating_add(100),
     )
 }
@@ -330,7 +332,7 @@ mod tests {
                 },
                 &done
             ),
-            (200, 150)
+            (150, 150)
         );
     }
 

@@ -180,7 +180,7 @@ pub struct StoryStats {
     pub readiness: Option<f64>,
     /// Ready by `core::readiness`'s rule, and what keeps it from being ready.
     pub ready: bool,
-    pub missing: Vec<String>,
+    pub missing: Vec<crate::core::readiness::Missing>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -828,7 +828,7 @@ mod tests {
         assert!(!good.ready, "75 % of its questions right is under 80 %");
         assert!(out[2].ready, "{:?}", out[2]);
         assert_eq!(out[3].readiness, None);
-        assert_eq!(out[3].missing, vec!["never told"]);
+        assert_eq!(out[3].missing, vec![readiness::Missing::NeverTold]);
         // The same definition as core::readiness, on the same evidence.
         let weak = &out[0];
         let expected = readiness::assess(
