@@ -94,6 +94,7 @@ fn main() -> anyhow::Result<()> {
                 clozes: vec![],
                 cards: cards(n),
                 filled: vec![],
+                synonyms: None,
             };
             store.import_deck(&deck, storydrill::store::Retire::Allow)?;
         }

@@ -164,6 +164,7 @@ fn synthetic_deck(rng: &mut Rng, index: usize, cards: usize) -> Deck {
         clozes: deck_clozes,
         cards: deck_basics,
         filled: vec![],
+        synonyms: None,
     }
 }
 

@@ -263,6 +263,7 @@ fn synth_deck(name: &str, prefix: &str, size: usize, rng: &mut Rng) -> Deck {
         clozes,
         cards,
         filled: vec![],
+        synonyms: None,
     }
 }
 

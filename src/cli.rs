@@ -195,6 +195,33 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Judge a telling against a story's key points as the session does, recording nothing
+    ///
+    /// Prints each key point ✓ or ✗ with the reason (a wrong number, a negation, a missing
+    /// technology …) and the suggested grade.
+    Check {
+        /// The story: its key or number
+        story: String,
+        /// The file holding the telling, or - for standard input [default: standard input]
+        file: Option<PathBuf>,
+        /// Judge against this key point instead of the story's (repeat for several)
+        #[arg(long = "point", value_name = "TEXT")]
+        points: Vec<String>,
+        /// Print the judgement as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Resolve an answer to "which story fits?" the way the session does
+    ///
+    /// Accepts what the session accepts: a number in any form (8, #8, 8号, 第八个), a title or
+    /// alias or a part of one, with or without spaces, pinyin, and one typo.
+    Which {
+        /// The answer as typed
+        answer: String,
+        /// Print the resolution as JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// Print a completion script for your shell (see the README for where it goes)
     Completions {
         /// The shell to complete in

@@ -129,6 +129,7 @@ impl Target {
             clozes: vec![],
             cards: vec![],
             filled: vec![],
+            synonyms: None,
         };
         match self {
             Target::Story(k) => {

@@ -58,7 +58,7 @@ fn a_user_deck_round_trips_byte_identically_and_names_builtin_stories() {
     assert_eq!(
         report,
         serde_json::json!({"deck": "mine", "added": 5, "updated": 0, "unchanged": 0, "retired": 0,
-                           "retired_keys": [], "filled_deleted": []})
+                           "retired_keys": [], "filled_deleted": [], "warnings": ["alias \"缓存\" of cache-bug is also perf-tuning: answering it asks which one is meant"]})
     );
     let first = env.ok(&["export", "mine"]);
     env.write("mine-exported.toml", &first);
@@ -122,7 +122,8 @@ fn importing_a_changed_file_updates_texts_retires_missing_cards_and_keeps_histor
     env.write("mine.toml", &changed);
     let preview = env.json(&["import", "mine.toml", "--dry-run", "--json"]);
     let expected = serde_json::json!({"deck": "mine", "added": 1, "updated": 3, "unchanged": 1, "retired": 1,
-                                      "retired_keys": ["cache-bug.q2"], "filled_deleted": []});
+                                      "retired_keys": ["cache-bug.q2"], "filled_deleted": [],
+                                      "warnings": ["alias \"缓存\" of cache-bug is also perf-tuning: answering it asks which one is meant"]});
     // updated: q1 (text) and the cloze and tip.1 (positions moved up).
     assert_eq!(preview, expected);
     assert_eq!(

@@ -7,6 +7,7 @@ mod util;
 mod cli;
 mod decks;
 mod fuzz;
+mod grading;
 mod personal;
 mod readiness;
 mod review;

@@ -54,6 +54,8 @@ fn session(env: &Env, args: &[&str], user: &User) -> Vec<Value> {
                 grade = g;
                 writeln!(stdin, "{answer}").unwrap();
             }
+            // Told aloud: the user says which points (none here: the grade is given below).
+            "checklist" => writeln!(stdin).unwrap(),
             "judged" => writeln!(stdin, "{grade}").unwrap(),
             _ => {}
         }
@@ -370,20 +372,35 @@ fn json_events_have_the_documented_shape() {
         .iter()
         .map(|e| e["event"].as_str().unwrap())
         .collect();
-    assert_eq!(kinds, ["card", "judged", "graded", "summary"], "{events:?}");
+    // Told aloud: the checklist of key points comes before the judgement.
+    assert_eq!(
+        kinds,
+        ["card", "checklist", "judged", "graded", "summary"],
+        "{events:?}"
+    );
     let card = &events[0];
     for field in [
         "id", "key", "kind", "story", "front", "present", "redrill", "left",
     ] {
         assert!(card.get(field).is_some(), "card has no {field}: {card}");
     }
+    assert!(events[1]["points"]
+        .as_array()
+        .is_some_and(|p| !p.is_empty() && p[0].is_string()));
     for field in ["id", "correct", "answered_story", "points", "suggested"] {
-        assert!(events[1].get(field).is_some(), "judged has no {field}");
+        assert!(events[2].get(field).is_some(), "judged has no {field}");
     }
-    assert_eq!(events[2]["quality"], 5);
-    assert_eq!(events[2]["kind"], "scheduled");
-    assert!(events[2]["due"].is_string());
-    assert_eq!(events[3]["cards"], 1);
+    let point = &events[2]["points"][0];
+    for field in ["text", "covered", "reason"] {
+        assert!(
+            point.get(field).is_some(),
+            "a judged point has no {field}: {point}"
+        );
+    }
+    assert_eq!(events[3]["quality"], 5);
+    assert_eq!(events[3]["kind"], "scheduled");
+    assert!(events[3]["due"].is_string());
+    assert_eq!(events[4]["cards"], 1);
 }
 
 #[test]

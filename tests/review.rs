@@ -39,7 +39,7 @@ fn mine_with_recall_seen() -> Env {
 fn piped_empty_answers_and_grades_grade_two_cards() {
     let env = Env::new();
     // Recall cards only: a new story is then told at once, not presented first.
-    let out = env.run_stdin(&["review", "--kind", "recall"], "\n4\n\n4\n");
+    let out = env.run_stdin(&["review", "--kind", "recall"], "\n\n4\n\n\n4\n");
     assert!(out.status.success());
     let log = reviews(&env);
     assert_eq!(log.len(), 2, "{}", stdout(&out));
@@ -167,7 +167,7 @@ fn a_failed_card_comes_back_as_a_redrill_until_it_scores_four() {
     // Card 1 graded 2, card 2 graded 5, then card 1 again: 3 (still < 4), then 4.
     let out = env.run_stdin(
         &["review", "--kind", "recall", "--new", "2"],
-        "\n2\n\n5\n\n3\n\n4\n\n5\n",
+        "\n\n2\n\n\n5\n\n\n3\n\n\n4\n\n\n5\n",
     );
     let log = reviews(&env);
     let kinds: Vec<(u8, &str)> = log.iter().map(|r| (r.1, r.2.as_str())).collect();
@@ -200,8 +200,8 @@ fn a_failed_card_comes_back_as_a_redrill_until_it_scores_four() {
 fn a_restart_the_same_day_still_owes_the_redrill_and_no_new_cards() {
     let env = Env::new();
     env.ok(&["config", "set", "new-per-day", "2"]);
-    env.run_stdin(&["review", "--kind", "recall"], "\n1\n:q\n");
-    let out = env.run_stdin(&["review", "--kind", "recall"], "\n5\n\n5\n\n5\n");
+    env.run_stdin(&["review", "--kind", "recall"], "\n\n1\n:q\n");
+    let out = env.run_stdin(&["review", "--kind", "recall"], "\n\n5\n\n\n5\n\n\n5\n");
     let log = reviews(&env);
     let kinds: Vec<(u8, &str)> = log.iter().map(|r| (r.1, r.2.as_str())).collect();
     assert_eq!(
@@ -223,7 +223,7 @@ fn undo_restores_the_state_exactly_and_asks_the_card_again() {
     let env = Env::new();
     let out = env.run_stdin(
         &["review", "--kind", "recall", "--new", "2"],
-        "\n5\n:u\n\n3\n",
+        "\n\n5\n:u\n\n\n3\n",
     );
     let text = stdout(&out);
     assert!(text.contains("undone: card #"), "{text}");
@@ -265,7 +265,7 @@ fn skip_buries_the_card_until_tomorrow() {
     env.at("2027-01-05T09:30:00+08:00");
     env.run_stdin(
         &["review", "--deck", "mine", "--kind", "recall", "--new", "5"],
-        "\n4\n\n4\n",
+        "\n\n4\n\n\n4\n",
     );
     assert!(
         reviews(&env).iter().any(|r| r.0 == buried[0]),
@@ -277,7 +277,7 @@ fn skip_buries_the_card_until_tomorrow() {
 fn nothing_due_says_when_and_how_to_go_on() {
     let env = Env::new();
     env.ok(&["config", "set", "new-per-day", "1"]);
-    env.run_stdin(&["review", "--kind", "recall"], "\n4\n");
+    env.run_stdin(&["review", "--kind", "recall"], "\n\n4\n");
     let out = env.run_stdin(&["review"], "");
     assert!(out.status.success());
     let text = stdout(&out);
@@ -294,7 +294,7 @@ fn cram_logs_cram_and_keeps_the_schedule() {
     let before = state(&env, "cache-bug");
     env.run_stdin(
         &["review", "--deck", "mine", "--cram", "--kind", "recall"],
-        "\n1\n",
+        "\n\n1\n",
     );
     let log = reviews(&env);
     assert_eq!(log.last().unwrap().2, "cram");
@@ -307,7 +307,7 @@ fn whole_sessions_across_days_follow_sm2() {
     env.ok(&["config", "set", "new-per-day", "5"]);
     for (day, answers) in [("04", 5), ("05", 10), ("06", 10), ("08", 10), ("12", 12)] {
         env.at(&format!("2027-01-{day}T09:30:00+08:00"));
-        let input = "\n4\n".repeat(answers);
+        let input = "\n\n4\n".repeat(answers);
         let out = env.run_stdin(&["review", "--kind", "recall"], &input);
         assert!(out.status.success(), "{}", stdout(&out));
     }

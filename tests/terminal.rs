@@ -119,7 +119,7 @@ fn kill_9_mid_session_loses_no_graded_answer() {
         })
     };
     let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(b"\n4\n\n2\n\n").unwrap();
+    stdin.write_all(b"\n\n4\n\n\n2\n\n").unwrap();
     stdin.flush().unwrap();
     // Wait until the third card is on screen and its (empty) telling was read: two grades are in.
     let deadline = Instant::now() + Duration::from_secs(20);

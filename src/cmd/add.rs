@@ -197,6 +197,9 @@ fn story(ctx: &mut Ctx, args: StoryArgs) -> anyhow::Result<()> {
         Ok((key, number, card_keys))
     })?;
     let questions = card_keys.len() - 1;
+    if let Some(story) = ctx.store.catalog()?.into_iter().find(|e| e.key == key) {
+        super::stories::warn(&super::stories::alias_warnings(ctx, &[story])?);
+    }
     added(ctx, key, &card_keys, args.json, |key, _| {
         format!(
             "added story {number} 「{}」 (key {key}) to deck {}: a recall card and {questions} question card(s)\n",

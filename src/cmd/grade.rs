@@ -26,6 +26,7 @@ pub fn run(ctx: &mut Ctx, reference: &str, quality: Quality, json: bool) -> anyh
         answered_story: None,
         correct: None,
         ms: 0,
+        judgement: None,
     };
     let (_, review) = ctx.store.record_answer(card.id, answer, at, today, false)?;
     let card = ctx.store.card_by_id(card.id)?;

@@ -33,6 +33,9 @@ pub fn run(ctx: &mut Ctx, file: &Path, options: Options<'_>) -> anyhow::Result<(
         };
     }
     let verb = if dry_run { "would import" } else { "imported" };
+    for report in &reports {
+        super::stories::warn(&report.warnings);
+    }
     let mut out = String::new();
     for report in &reports {
         out.push_str(&format!(
@@ -113,6 +116,18 @@ pub fn import_text(
                 }
             }
             .with_context(|| format!("could not import {name}"))?;
+            let mut report = report;
+            let stories: Vec<crate::core::judge::CatalogEntry> = parsed
+                .stories
+                .iter()
+                .map(|s| crate::core::judge::CatalogEntry {
+                    key: s.key.clone(),
+                    number: s.number.unwrap_or(0),
+                    title: s.title.clone(),
+                    aliases: s.aliases.clone(),
+                })
+                .collect();
+            report.warnings = super::stories::alias_warnings(ctx, &stories)?;
             vec![report]
         }
         Format::Anki | Format::Csv => card_file(ctx, file, text, format, dry_run, deck)?,

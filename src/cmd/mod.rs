@@ -2,6 +2,7 @@
 
 pub mod add;
 mod cards;
+pub mod check;
 mod config;
 pub mod dates;
 mod decks;
@@ -17,7 +18,8 @@ mod revisions;
 mod search;
 pub mod show;
 mod stats;
-mod stories;
+pub mod stories;
+mod which;
 
 use anyhow::Context;
 use clap::{CommandFactory, Parser};
@@ -171,6 +173,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Stats(args) => stats::run(&ctx, &args)?,
         Command::Dates { action } => dates::run(&ctx, action)?,
         Command::Plan { json } => plan::run(&ctx, json)?,
+        Command::Check {
+            story,
+            file,
+            points,
+            json,
+        } => check::run(
+            &ctx,
+            &check::Args {
+                story: &story,
+                file: file.as_deref(),
+                points: &points,
+                json,
+            },
+        )?,
+        Command::Which { answer, json } => which::run(&ctx, &answer, json)?,
         // Answered above, before the database was opened.
         Command::Completions { .. } | Command::Man => {}
     }

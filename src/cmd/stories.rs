@@ -50,3 +50,33 @@ pub fn run(ctx: &Ctx, json: bool) -> anyhow::Result<()> {
     }
     print(&out)
 }
+
+/// Warnings for aliases of `stories` that another story has too: answering one of them asks
+/// which story is meant, so it names neither.
+pub fn alias_warnings(
+    ctx: &Ctx,
+    stories: &[crate::core::judge::CatalogEntry],
+) -> anyhow::Result<Vec<String>> {
+    let catalog = ctx.store.catalog()?;
+    Ok(crate::core::judge::collisions(stories, &catalog)
+        .into_iter()
+        .map(|c| {
+            format!(
+                "alias {} of {} is also {}: answering it asks which one is meant",
+                crate::core::text::quote(&c.alias),
+                c.keys[0],
+                c.keys[1..].join(", ")
+            )
+        })
+        .collect())
+}
+
+/// Prints warnings on standard error, where they do not mix with `--json` output.
+pub fn warn(warnings: &[String]) {
+    for w in warnings {
+        eprintln!(
+            "storydrill: warning: {}",
+            crate::core::text::escape_controls(w)
+        );
+    }
+}

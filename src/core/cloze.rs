@@ -1,5 +1,7 @@
 //! Cloze texts in Anki's `{{c1::answer::hint}}` syntax: find the blanks, show the question, compare answers.
 
+use crate::core::judge::normal::{tokens, Tok};
+use crate::core::judge::synonyms::Synonyms;
 use crate::core::text::fold;
 
 /// One `{{cN::answer::hint}}` in a text.
@@ -101,15 +103,49 @@ fn render(text: &str, fill: impl Fn(&Blank) -> String) -> String {
     out
 }
 
-/// Whether a typed answer matches the hidden answers (several blanks: typed in order, any separator).
-pub fn is_correct(typed: &str, expected: &[String]) -> bool {
+/// Whether a typed answer matches the hidden answers (several blanks: typed in order, any
+/// separator): equal after folding, or after reading numbers as values and words through the
+/// synonyms, as the judge of tellings reads them ("两千万" is "2000万", "十一点半" is "11点半").
+pub fn is_correct(typed: &str, expected: &[String], synonyms: &Synonyms) -> bool {
     let want: String = expected.iter().map(|e| fold(e)).collect();
-    !want.is_empty() && fold(typed) == want
+    if want.is_empty() {
+        return false;
+    }
+    if fold(typed) == want {
+        return true;
+    }
+    let read = |text: &str| -> Vec<Tok> {
+        tokens(&synonyms.canonical(text))
+            .into_iter()
+            .filter(|t| *t != Tok::Break)
+            .collect()
+    };
+    let typed = read(typed);
+    let want = read(&expected.join(" "));
+    typed.len() == want.len()
+        && typed.iter().zip(&want).all(|(a, b)| match (a, b) {
+            (Tok::Num(a), Tok::Num(b)) => a.agrees(b) && a.unit == b.unit,
+            (a, b) => a == b,
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_and_synonyms_are_read_as_the_judge_reads_them() {
+        let s = Synonyms::builtin();
+        let want = |w: &str| vec![w.to_string()];
+        assert!(is_correct("两千万", &want("2000万"), &s));
+        assert!(is_correct("2000 万", &want("两千万"), &s));
+        assert!(is_correct("十一点半", &want("11点半"), &s));
+        assert!(is_correct("五分钟", &want("300 秒"), &s));
+        assert!(is_correct("撤回", &want("回滚"), &s));
+        assert!(!is_correct("两百万", &want("2000万"), &s));
+        assert!(!is_correct("十点半", &want("11点半"), &s));
+        assert!(!is_correct("", &want("回滚"), &s));
+    }
 
     #[test]
     fn finds_blanks_with_hints() {
@@ -145,18 +181,26 @@ mod tests {
     #[test]
     fn comparison_ignores_width_case_spaces_and_punctuation() {
         let want = vec!["Hash(username)".to_string()];
-        assert!(is_correct("hash username", &want));
-        assert!(is_correct("ＨＡＳＨ（ｕｓｅｒｎａｍｅ）", &want));
-        assert!(!is_correct("hash(userid)", &want));
-        assert!(is_correct("网络 磁盘。", &["网络磁盘".to_string()]));
-        assert!(!is_correct("", &["x".to_string()]));
+        assert!(is_correct("hash username", &want, &Synonyms::builtin()));
+        assert!(is_correct(
+            "ＨＡＳＨ（ｕｓｅｒｎａｍｅ）",
+            &want,
+            &Synonyms::builtin()
+        ));
+        assert!(!is_correct("hash(userid)", &want, &Synonyms::builtin()));
+        assert!(is_correct(
+            "网络 磁盘。",
+            &["网络磁盘".to_string()],
+            &Synonyms::builtin()
+        ));
+        assert!(!is_correct("", &["x".to_string()], &Synonyms::builtin()));
     }
 
     #[test]
     fn several_blanks_of_one_number_are_typed_in_order() {
         let text = "{{c1::京东}}开源，已成为{{c1::apache}}项目";
         let want = answers(text, 1);
-        assert!(is_correct("京东 / Apache", &want));
-        assert!(!is_correct("apache 京东", &want));
+        assert!(is_correct("京东 / Apache", &want, &Synonyms::builtin()));
+        assert!(!is_correct("apache 京东", &want, &Synonyms::builtin()));
     }
 }

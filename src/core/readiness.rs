@@ -197,7 +197,10 @@ pub fn missed_points(points: &[String], tellings: &[String]) -> Vec<(String, u32
         .iter()
         .zip(missed)
         .filter(|(_, m)| *m > 0)
-        .map(|(p, m)| (p.clone(), m, told.len() as u32))
+        .map(|(p, m)| {
+            let shown = crate::core::judge::recall::shown(p).to_string();
+            (shown, m, told.len() as u32)
+        })
         .collect();
     out.sort_by_key(|p| std::cmp::Reverse(p.1));
     out

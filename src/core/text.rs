@@ -6,6 +6,14 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Folds text for lenient comparison: full-width to half-width, lowercase, no spaces or punctuation.
 pub fn fold(text: &str) -> String {
+    fold_width(text)
+        .chars()
+        .filter(|c| !c.is_whitespace() && !is_punctuation(*c))
+        .collect()
+}
+
+/// Full-width forms folded to ASCII, the ideographic space to a space, letters lowercased.
+pub fn fold_width(text: &str) -> String {
     text.chars()
         .map(|c| match c {
             '\u{3000}' => ' ',
@@ -13,7 +21,6 @@ pub fn fold(text: &str) -> String {
             c => c,
         })
         .flat_map(char::to_lowercase)
-        .filter(|c| !c.is_whitespace() && !is_punctuation(*c))
         .collect()
 }
 

@@ -348,6 +348,21 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Every current story's key points, for answers the catalog's titles and aliases do not name.
+    pub fn story_points(&self) -> anyhow::Result<Vec<crate::core::judge::StoryText>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT key, points, text || char(10) || coalesce(written, '') FROM story WHERE retired = 0 ORDER BY number",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(crate::core::judge::StoryText {
+                key: r.get(0)?,
+                points: list(r, 1)?,
+                text: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     pub fn story(&self, key: &str) -> anyhow::Result<Option<CatalogStory>> {
         let sql = format!(
             "SELECT {STORY_COLUMNS} FROM story s JOIN deck d ON d.id = s.deck_id WHERE s.key = ?1"
@@ -356,6 +371,20 @@ impl Store {
             .conn
             .query_row(&sql, [key], story_from_row)
             .optional()?)
+    }
+
+    /// The synonyms a telling of this story is judged with: the built-in table and its deck's.
+    pub fn synonyms_for_story(
+        &self,
+        _key: &str,
+    ) -> anyhow::Result<crate::core::judge::synonyms::Synonyms> {
+        Ok(crate::core::judge::synonyms::Synonyms::builtin())
+    }
+
+    /// The synonyms match answers are read with: the built-in table only, as the catalog spans
+    /// decks and one deck's words must not change how another's stories are named.
+    pub fn synonyms_for_answers(&self) -> anyhow::Result<crate::core::judge::synonyms::Synonyms> {
+        Ok(crate::core::judge::synonyms::Synonyms::builtin())
     }
 
     /// A story's key from its key or its catalog number.

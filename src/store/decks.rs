@@ -25,6 +25,8 @@ pub struct ImportReport {
     pub retired_keys: Vec<String>,
     /// Templates whose filled answers were deleted.
     pub filled_deleted: Vec<String>,
+    /// Problems that do not stop the import: aliases another story has too.
+    pub warnings: Vec<String>,
 }
 
 impl ImportReport {
@@ -103,6 +105,7 @@ impl Store {
                     clozes: vec![],
                     cards: vec![],
                     filled: vec![],
+                    synonyms: None,
                 },
             });
         }
@@ -228,14 +231,17 @@ fn with_stored_filled<'d>(
 
 /// Reads a deck back in file form; None when there is no such deck.
 pub(super) fn export_in(conn: &Connection, name: &str) -> anyhow::Result<Option<Deck>> {
-    let Some((deck_id, title)) = conn
-        .query_row("SELECT id, title FROM deck WHERE name = ?1", [name], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get(1)?))
-        })
+    let Some((deck_id, title, synonyms)) = conn
+        .query_row(
+            "SELECT id, title, synonyms FROM deck WHERE name = ?1",
+            [name],
+            |r| Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get::<_, String>(2)?)),
+        )
         .optional()?
     else {
         return Ok(None);
     };
+    let synonyms: Vec<(String, Vec<String>)> = serde_json::from_str(&synonyms)?;
     let mut stmt = conn.prepare(
         "SELECT s.key, s.number, s.title, s.kind, s.source, s.aliases, s.prompt, s.text, s.written, s.diagram,
                 s.points, coalesce(c.tags, '[]')
@@ -278,6 +284,7 @@ pub(super) fn export_in(conn: &Connection, name: &str) -> anyhow::Result<Option<
     let mut out = Deck {
         name: name.to_string(),
         title,
+        synonyms: (!synonyms.is_empty()).then_some(synonyms),
         stories,
         questions: vec![],
         clozes: vec![],

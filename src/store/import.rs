@@ -20,6 +20,13 @@ pub(super) fn import_in(
     let deck_id: i64 = tx.query_row("SELECT id FROM deck WHERE name = ?1", [&deck.name], |r| {
         r.get(0)
     })?;
+    // A file without a [synonyms] table keeps the deck's.
+    if let Some(groups) = &deck.synonyms {
+        tx.execute(
+            "UPDATE deck SET synonyms = ?1 WHERE id = ?2",
+            params![serde_json::to_string(groups)?, deck_id],
+        )?;
+    }
     let mut report = ImportReport {
         deck: deck.name.clone(),
         ..Default::default()

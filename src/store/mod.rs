@@ -17,7 +17,7 @@ pub use interview::InterviewDate;
 pub use migrate::{LATEST_VERSION, MIGRATIONS};
 pub use personal::{Deleted, Revision};
 pub use readiness::StoryEvidence;
-pub use reviews::{Answer, NewReview};
+pub use reviews::{Answer, Judgement, NewReview};
 pub use search::SearchHit;
 
 use anyhow::{bail, Context};

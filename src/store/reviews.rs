@@ -23,6 +23,20 @@ pub struct Answer {
     /// Match and cloze cards: whether the answer was right.
     pub correct: Option<bool>,
     pub ms: i64,
+    /// A telling's key points as judged and as the user left them.
+    pub judgement: Option<Judgement>,
+}
+
+/// How a telling's key points were judged, logged with its review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Judgement {
+    /// Told aloud: the points were ticked from a checklist.
+    pub spoken: bool,
+    pub suggested: u8,
+    /// The judge's ticks (None when spoken).
+    pub judged: Option<Vec<bool>>,
+    /// The ticks as the user left them.
+    pub kept: Vec<bool>,
 }
 
 impl Store {
@@ -97,22 +111,40 @@ impl Store {
         today: StudyDay,
         cram: bool,
     ) -> anyhow::Result<(i64, NewReview)> {
-        self.review_card(card, |before| {
-            let (kind, after) = crate::core::sm2::review(before, answer.quality, today, cram);
-            NewReview {
-                card_id: card,
-                at,
-                day: today,
-                quality: answer.quality,
-                kind,
-                answer: answer.text,
-                answered_story: answer.answered_story,
-                correct: answer.correct,
-                ms: answer.ms,
-                before: *before,
-                after,
-            }
-        })
+        let judgement = answer.judgement.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let before = read_state(&tx, card)?;
+        let (kind, after) = crate::core::sm2::review(&before, answer.quality, today, cram);
+        let review = NewReview {
+            card_id: card,
+            at,
+            day: today,
+            quality: answer.quality,
+            kind,
+            answer: answer.text,
+            answered_story: answer.answered_story,
+            correct: answer.correct,
+            ms: answer.ms,
+            before,
+            after,
+        };
+        let id = insert_review(&tx, &review)?;
+        if let Some(j) = judgement {
+            tx.prepare_cached(
+                "INSERT INTO review_judgement (review_id, spoken, suggested, judged, kept) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                id,
+                j.spoken,
+                j.suggested,
+                j.judged.map(|v| serde_json::to_string(&v)).transpose()?,
+                serde_json::to_string(&j.kept)?,
+            ])?;
+        }
+        tx.commit()?;
+        Ok((id, review))
     }
 
     /// Removes a logged answer and restores the card's state from before it (undo).

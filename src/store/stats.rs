@@ -461,6 +461,8 @@ mod tests {
                  DROP INDEX card_recall; DROP INDEX card_easiness; DROP INDEX card_leech;
                  DROP TRIGGER last_quality_insert; DROP TRIGGER last_quality_delete;
                  ALTER TABLE card DROP COLUMN last_quality;
+                 DROP TRIGGER review_judgement_review_delete; DROP TABLE review_judgement;
+                 ALTER TABLE deck DROP COLUMN synonyms;
                  PRAGMA user_version = {};",
                 version - 1
             ))

@@ -238,10 +238,11 @@ fn answer_case(
 ) -> Result<(), String> {
     let started = Instant::now();
     let result = std::panic::catch_unwind(|| {
-        let _ = judge::resolve(answer, &seeds.catalog);
-        let _ = judge::coverage(answer, &seeds.points);
+        let synonyms = judge::synonyms::Synonyms::builtin();
+        let _ = judge::resolve(answer, &seeds.catalog, &synonyms);
+        let _ = judge::Verdict::of(answer, &seeds.points, &synonyms).suggested();
         let _ = storydrill::core::cloze::blanks(answer);
-        let _ = storydrill::core::cloze::is_correct(answer, &[answer.to_string()]);
+        let _ = storydrill::core::cloze::is_correct(answer, &[answer.to_string()], &synonyms);
     });
     let took = started.elapsed();
     outcome.cases += 1;

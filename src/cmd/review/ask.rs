@@ -4,8 +4,8 @@
 use std::rc::Rc;
 use std::time::Instant;
 
-use super::events::{Event, Point};
-use super::grade::Answered;
+use super::events::Event;
+use super::grade::{Answered, Judgement};
 use super::{elapsed_ms, Asked, Session};
 use crate::core::cloze;
 use crate::core::judge::{self, Resolution};
@@ -25,11 +25,16 @@ impl Session<'_> {
             CardKind::Cloze => self.ask_cloze(card),
             CardKind::Basic => self.ask_basic(card),
         }?;
+        let points = answered
+            .judgement
+            .as_ref()
+            .map(Judgement::points)
+            .unwrap_or_default();
         self.event(&Event::Judged {
             id: card.id.0,
             correct: answered.correct,
             answered_story: answered.answered_story.as_deref(),
-            points: &answered.points,
+            points: &points,
             suggested: answered.suggestion,
         })?;
         Ok(answered)
@@ -83,7 +88,7 @@ impl Session<'_> {
             if !s.points.is_empty() {
                 text.push_str(&format!("\n\n{}\n", paint::cyan("key points")));
                 for p in &s.points {
-                    text.push_str(&format!("  • {}\n", sanitize(p)));
+                    text.push_str(&format!("  • {}\n", sanitize(judge::recall::shown(p))));
                 }
             }
         } else {
@@ -185,7 +190,7 @@ impl Session<'_> {
             correct,
             suggestion: Some(suggestion),
             ms,
-            points: vec![],
+            judgement: None,
         })
     }
 
@@ -235,18 +240,35 @@ impl Session<'_> {
             let picked = choices
                 .as_ref()
                 .and_then(|c| choice_index(trimmed).and_then(|i| c.get(i).cloned()));
-            let resolution = match picked {
+            let mut resolution = match picked {
                 Some(key) => Resolution::Story(key),
-                None => judge::resolve(trimmed, &self.catalog),
+                None => self.matcher.resolve(trimmed, &self.catalog, &self.synonyms),
             };
+            if matches!(resolution, Resolution::Unknown { .. }) {
+                if let Some(key) =
+                    judge::resolve_by_points(trimmed, &self.store.story_points()?, &self.synonyms)
+                {
+                    resolution = Resolution::Story(key);
+                }
+            }
             match resolution {
                 Resolution::Ambiguous(keys) => {
                     let list: Vec<String> = keys.iter().map(|k| self.story_label(k)).collect();
                     self.say(&format!("which one? {}\n", list.join(" · ")))?;
                 }
-                Resolution::Unknown => {
+                Resolution::Unknown { suggestions } => {
+                    let guess = match suggestions.as_slice() {
+                        [] => String::new(),
+                        keys => format!(
+                            "did you mean {}? ",
+                            keys.iter()
+                                .map(|k| self.story_label(k))
+                                .collect::<Vec<_>>()
+                                .join(" or ")
+                        ),
+                    };
                     self.say(&format!(
-                        "no story matches “{}”: type a number, part of a title, ? for choices, or Enter if you don't know\n",
+                        "no story matches “{}”: {guess}type a number, part of a title, ? for choices, or Enter if you don't know\n",
                         sanitize(trimmed)
                     ))?;
                 }
@@ -326,45 +348,84 @@ impl Session<'_> {
         };
         self.say(&format!("\n{}\n{model}\n", paint::cyan("model answer")))?;
         let points = story.as_ref().map(|s| s.points.clone()).unwrap_or_default();
-        let mut suggestion = None;
-        let mut judged = Vec::new();
-        if !points.is_empty() {
-            let covered = judge::coverage(&telling, &points);
-            if !telling.is_empty() {
-                judged = points
-                    .iter()
-                    .zip(&covered)
-                    .map(|(text, covered)| Point {
-                        text: text.clone(),
-                        covered: *covered,
-                    })
-                    .collect();
-            }
+        let judgement = if points.is_empty() {
+            None
+        } else if telling.trim().is_empty() {
+            Some(self.checklist(card, points)?)
+        } else {
+            let synonyms = match &card.story {
+                Some(key) => self.store.synonyms_for_story(key)?,
+                None => Default::default(),
+            };
+            let verdict = judge::Verdict::of(&telling, &points, &synonyms);
             let mut list = String::new();
-            for (point, hit) in points.iter().zip(&covered) {
-                let mark = if telling.is_empty() {
-                    "•".to_string()
-                } else if *hit {
-                    paint::green("✓")
-                } else {
-                    paint::red("✗")
-                };
-                list.push_str(&format!("  {mark} {}\n", sanitize(point)));
+            for (i, (text, j)) in points.iter().zip(&verdict.points).enumerate() {
+                list.push_str(&crate::cmd::check::point_line(i + 1, text, j));
             }
-            self.say(&format!("\n{}\n{list}", paint::cyan("key points")))?;
-            if !telling.is_empty() {
-                let n = covered.iter().filter(|c| **c).count();
-                self.say(&format!("covered {n} of {} key points\n", points.len()))?;
-                suggestion = Some(judge::suggest_recall(n, points.len()));
-            }
-        }
+            let covered = verdict.covered().iter().filter(|c| **c).count();
+            let contradicted = match verdict.contradicted() {
+                0 => String::new(),
+                n => format!(", {n} contradicted"),
+            };
+            self.say(&format!(
+                "\n{}\n{list}covered {covered} of {} key points{contradicted}\n",
+                paint::cyan("key points"),
+                points.len()
+            ))?;
+            Some(Judgement {
+                texts: points,
+                judged: Some(verdict.covered()),
+                verdict,
+            })
+        };
         Ok(Answered {
             answer: telling,
             answered_story: None,
             correct: None,
-            suggestion,
+            suggestion: judgement.as_ref().map(|j| j.verdict.suggested()),
             ms,
-            points: judged,
+            judgement,
+        })
+    }
+
+    /// A telling told aloud: the key points as a checklist, and the ones the user says they said.
+    fn checklist(&mut self, card: &Card, points: Vec<String>) -> Asked<Judgement> {
+        let shown: Vec<String> = points
+            .iter()
+            .map(|p| judge::recall::shown(p).to_string())
+            .collect();
+        self.event(&Event::Checklist {
+            id: card.id.0,
+            points: &shown,
+        })?;
+        let mut list = String::new();
+        for (i, p) in points.iter().enumerate() {
+            list.push_str(&format!(
+                "  {:>2} ☐ {}\n",
+                i + 1,
+                sanitize(judge::recall::shown(p))
+            ));
+        }
+        self.say(&format!("\n{}\n{list}", paint::cyan("key points")))?;
+        let mut verdict = judge::Verdict::spoken(points.len());
+        loop {
+            let typed = self.read("which did you say? (numbers, e.g. 1 3 4; Enter: none)> ")?;
+            match parse_ticks(&typed, points.len()) {
+                Ok(ticked) => {
+                    for i in ticked {
+                        verdict.toggle(i);
+                    }
+                    break;
+                }
+                Err(message) => self.say(&format!("{message}\n"))?,
+            }
+        }
+        let covered = verdict.covered().iter().filter(|c| **c).count();
+        self.say(&format!("said {covered} of {} key points\n", points.len()))?;
+        Ok(Judgement {
+            texts: points,
+            verdict,
+            judged: None,
         })
     }
 
@@ -379,7 +440,11 @@ impl Session<'_> {
         let typed = self.read("blank> ")?;
         let ms = elapsed_ms(shown);
         let expected = cloze::answers(&card.front, number);
-        let correct = cloze::is_correct(&typed, &expected);
+        let synonyms = match &card.story {
+            Some(key) => self.store.synonyms_for_story(key)?,
+            None => self.synonyms.clone(),
+        };
+        let correct = cloze::is_correct(&typed, &expected, &synonyms);
         let verdict = if typed.trim().is_empty() {
             format!(
                 "{} {}",
@@ -406,7 +471,7 @@ impl Session<'_> {
             correct: Some(correct),
             suggestion: Some(suggestion),
             ms,
-            points: vec![],
+            judgement: None,
         })
     }
 
@@ -426,7 +491,7 @@ impl Session<'_> {
             correct: None,
             suggestion: None,
             ms,
-            points: vec![],
+            judgement: None,
         })
     }
 }
@@ -439,4 +504,54 @@ pub(super) fn choice_index(text: &str) -> Option<usize> {
         return None;
     }
     Some(c as usize - 'a' as usize)
+}
+
+/// The points ticked in a checklist answer ("1 3 4", "1,3", "1-3", "all"), from 0; each once.
+fn parse_ticks(typed: &str, total: usize) -> Result<Vec<usize>, String> {
+    let typed = typed.trim();
+    if typed.eq_ignore_ascii_case("all") || typed == "*" {
+        return Ok((0..total).collect());
+    }
+    let mut ticked = Vec::new();
+    for part in typed
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '，' || c == '、')
+        .filter(|p| !p.is_empty())
+    {
+        let (from, to) = match part.split_once('-') {
+            Some((a, b)) => (a, b),
+            None => (part, part),
+        };
+        let number = |s: &str| -> Result<usize, String> {
+            match s.trim().parse::<usize>() {
+                Ok(n) if (1..=total).contains(&n) => Ok(n),
+                _ => Err(format!(
+                    "“{}” is not a key point: type numbers from 1 to {total}, e.g. 1 3 4, or all",
+                    sanitize(part)
+                )),
+            }
+        };
+        let (from, to) = (number(from)?, number(to)?);
+        for n in from.min(to)..=from.max(to) {
+            if !ticked.contains(&(n - 1)) {
+                ticked.push(n - 1);
+            }
+        }
+    }
+    Ok(ticked)
+}
+
+#[cfg(test)]
+mod tick_tests {
+    use super::parse_ticks;
+
+    #[test]
+    fn checklist_answers() {
+        assert_eq!(parse_ticks("1 3 4", 5), Ok(vec![0, 2, 3]));
+        assert_eq!(parse_ticks("1,3，2-3", 5), Ok(vec![0, 2, 1]));
+        assert_eq!(parse_ticks("", 5), Ok(vec![]));
+        assert_eq!(parse_ticks("all", 3), Ok(vec![0, 1, 2]));
+        assert!(parse_ticks("6", 5).is_err());
+        assert!(parse_ticks("x", 5).is_err());
+        assert!(parse_ticks("0", 5).is_err());
+    }
 }

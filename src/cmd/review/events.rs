@@ -13,6 +13,8 @@ use crate::core::types::{Quality, StudyDay};
 pub struct Point {
     pub text: String,
     pub covered: bool,
+    /// Why: "said", "not said", "said 200 万, the story says 2000 万", "your call" …
+    pub reason: String,
 }
 
 #[derive(Serialize)]
@@ -32,6 +34,8 @@ pub enum Event<'a> {
     },
     /// A story was presented (nothing graded).
     Presented { id: i64, story: Option<&'a str> },
+    /// A telling was told aloud: which key points were said is asked next (a line of numbers).
+    Checklist { id: i64, points: &'a [String] },
     /// The answer was judged, before the grade.
     Judged {
         id: i64,

@@ -4,7 +4,8 @@
 use chrono::Utc;
 
 use super::events::{Event, Point};
-use super::{Asked, Graded, Session};
+use super::{Asked, Graded, Interrupt, Session, Stop};
+use crate::core::judge::Verdict;
 use crate::core::model::Card;
 use crate::core::queue::{self, Queued};
 use crate::core::sm2::{self, ReviewKind};
@@ -19,13 +20,48 @@ pub(super) struct Answered {
     pub correct: Option<bool>,
     pub suggestion: Option<u8>,
     pub ms: i64,
-    /// A telling's key points, judged (empty otherwise).
-    pub points: Vec<Point>,
+    /// A telling's key points, judged (None for other cards).
+    pub judgement: Option<Judgement>,
+}
+
+/// A telling's key points as judged, and as the user left them.
+pub(super) struct Judgement {
+    /// The points as the deck has them (alternatives after `||` included).
+    pub texts: Vec<String>,
+    pub verdict: Verdict,
+    /// The judge's ticks before the user's word; None for a telling told aloud.
+    pub judged: Option<Vec<bool>>,
+}
+
+impl Judgement {
+    /// The points for `review --json`.
+    pub fn points(&self) -> Vec<Point> {
+        self.texts
+            .iter()
+            .zip(&self.verdict.points)
+            .map(|(text, j)| Point {
+                text: crate::core::judge::recall::shown(text).to_string(),
+                covered: j.covered,
+                reason: j.reason.to_string(),
+            })
+            .collect()
+    }
+
+    /// What the review log keeps: each point as judged and as kept, and the suggestion.
+    pub fn log(&self) -> crate::store::Judgement {
+        crate::store::Judgement {
+            spoken: self.judged.is_none(),
+            suggested: self.verdict.suggested(),
+            judged: self.judged.clone(),
+            kept: self.verdict.covered(),
+        }
+    }
 }
 
 impl Session<'_> {
     /// The grade prompt: each grade's meaning and the interval it would give; Enter takes the suggestion.
-    pub(super) fn ask_grade(&mut self, card: &Card, suggestion: Option<u8>) -> Asked<Quality> {
+    pub(super) fn ask_grade(&mut self, card: &Card, answered: &mut Answered) -> Asked<Quality> {
+        let mut suggestion = answered.suggestion;
         let mut lines = String::new();
         for quality in (0..=5).rev().filter_map(Quality::new) {
             let q = quality.get();
@@ -42,13 +78,23 @@ impl Session<'_> {
             };
             lines.push_str(&format!("{marker}{q} · {} → {effect}\n", quality.meaning()));
         }
+        if answered.judgement.is_some() {
+            lines.push_str(&paint::dimmed("(:p N ticks or unticks key point N)\n"));
+        }
         self.say(&lines)?;
-        let prompt = match suggestion {
-            Some(s) => format!("grade [{s}]> "),
-            None => "grade 0-5> ".to_string(),
-        };
+        self.points_open = answered.judgement.is_some();
         loop {
-            let typed = self.read(&prompt)?;
+            let prompt = match suggestion {
+                Some(s) => format!("grade [{s}]> "),
+                None => "grade 0-5> ".to_string(),
+            };
+            let typed = match self.read(&prompt) {
+                Err(Stop::Command(Interrupt::Point(n))) => {
+                    suggestion = self.tick(answered, n)?.or(suggestion);
+                    continue;
+                }
+                other => other?,
+            };
             let typed = typed.trim();
             if typed.is_empty() {
                 if let Some(q) = suggestion.and_then(Quality::new) {
@@ -62,6 +108,25 @@ impl Session<'_> {
                 Err(e) => self.say(&format!("{e}\n"))?,
             }
         }
+    }
+
+    /// `:p N`: flips key point N and says the new suggestion; None when there is no point N.
+    fn tick(&mut self, answered: &mut Answered, n: usize) -> anyhow::Result<Option<u8>> {
+        let Some(j) = answered.judgement.as_mut() else {
+            return Ok(None);
+        };
+        if n == 0 || !j.verdict.toggle(n - 1) {
+            let total = j.texts.len();
+            self.say(&format!(
+                "there is no key point {n}: they are numbered 1 to {total}\n"
+            ))?;
+            return Ok(None);
+        }
+        let line = crate::cmd::check::point_line(n, &j.texts[n - 1], &j.verdict.points[n - 1]);
+        let suggested = j.verdict.suggested();
+        answered.suggestion = Some(suggested);
+        self.say(&format!("{line}suggested grade now {suggested}\n"))?;
+        Ok(Some(suggested))
     }
 
     /// Commits the grade, then says when the card comes back.
@@ -83,6 +148,7 @@ impl Session<'_> {
             answered_story: answered.answered_story,
             correct: answered.correct,
             ms: answered.ms,
+            judgement: answered.judgement.as_ref().map(Judgement::log),
         };
         // The state is read again in the transaction that logs the answer: another storydrill may
         // have graded this card while it was on screen. The answer then counts from that state.

@@ -95,6 +95,8 @@ enum Interrupt {
     Skip,
     Edit,
     Quit,
+    /// `:p N` at the grade prompt of a telling: flip key point N's tick (N from 1).
+    Point(usize),
 }
 
 /// Why reading a card's answer stopped short: a command, or an error. Askers pass both up with `?`.
@@ -122,7 +124,7 @@ const HELP: &str = "\
 commands (at any prompt):
   :u  undo the last grade        :s  skip this card until tomorrow
   :e  edit this card in $EDITOR  :q  quit (Ctrl-D, or Ctrl-C on an empty line)
-  :h  this help
+  :h  this help                   :p N  tick or untick key point N (grade prompt of a telling)
 answers: a story number, or part of a title or alias (Tab completes); ? for four choices;
          Enter alone means \"I don't know\" (match) or reveals the answer (others).
 grades:  Enter takes the suggestion; 0-5 gives your own.";
@@ -164,6 +166,12 @@ pub struct Session<'a> {
     /// Catalog positions by story key, for labels.
     by_key: HashMap<String, usize>,
     catalog: Vec<CatalogEntry>,
+    /// The synonyms match answers are read with (built in and the decks').
+    synonyms: crate::core::judge::synonyms::Synonyms,
+    /// The catalog read for matching answers, kept between answers.
+    matcher: crate::core::judge::Matcher,
+    /// A telling's key points are on screen: `:p N` may tick them.
+    points_open: bool,
     completions: std::rc::Rc<[String]>,
     queue: VecDeque<Queued>,
     recent: Recent,
@@ -204,6 +212,9 @@ impl<'a> Session<'a> {
             selection,
             by_key: HashMap::new(),
             catalog: Vec::new(),
+            synonyms: Default::default(),
+            matcher: Default::default(),
+            points_open: false,
             completions: std::rc::Rc::from([]),
             queue: VecDeque::new(),
             recent: Recent::default(),
@@ -222,6 +233,8 @@ impl<'a> Session<'a> {
     /// recall card reads its one story when it is shown).
     fn load_catalog(&mut self) -> anyhow::Result<()> {
         self.catalog = self.store.catalog()?;
+        self.synonyms = self.store.synonyms_for_answers()?;
+        self.matcher = Default::default();
         self.completions = std::rc::Rc::from([]);
         self.by_key = self
             .catalog
@@ -403,9 +416,10 @@ impl<'a> Session<'a> {
             queued.id
         );
         match self.read(&prompt) {
-            Ok(_) | Err(Stop::Command(Interrupt::Undo | Interrupt::Skip | Interrupt::Edit)) => {
-                Ok(true)
-            }
+            Ok(_)
+            | Err(Stop::Command(
+                Interrupt::Undo | Interrupt::Skip | Interrupt::Edit | Interrupt::Point(_),
+            )) => Ok(true),
             Err(Stop::Command(Interrupt::Quit)) => Ok(false),
             Err(Stop::Failed(e)) => Err(e),
         }
@@ -422,9 +436,11 @@ impl<'a> Session<'a> {
                 Err(Stop::Failed(e)) => Err(e),
             };
         }
-        let result = self
-            .answer(queued, &card)
-            .and_then(|answered| Ok((self.ask_grade(&card, answered.suggestion)?, answered)));
+        let result = self.answer(queued, &card).and_then(|mut answered| {
+            let quality = self.ask_grade(&card, &mut answered);
+            self.points_open = false;
+            Ok((quality?, answered))
+        });
         match result {
             Ok((quality, answered)) => {
                 self.record(queued, &card, answered, quality)?;
@@ -458,6 +474,8 @@ impl<'a> Session<'a> {
                 self.undo_last(Some(queued))?;
                 Ok(Step::Again)
             }
+            // Only the grade prompt reads it, and it never leaves there.
+            Interrupt::Point(_) => Ok(Step::Again),
             Interrupt::Edit => {
                 self.edit(card)?;
                 self.queue.push_front(queued.clone());
@@ -536,6 +554,21 @@ impl<'a> Session<'a> {
                 ":h" | ":help" | ":?" => {
                     self.say(&format!("{HELP}\n"))?;
                     continue;
+                }
+                t if t.starts_with(":p") && (t.len() == 2 || t[2..].starts_with(' ')) => {
+                    match (self.points_open, t[2..].trim().parse::<usize>()) {
+                        (true, Ok(n)) => Interrupt::Point(n),
+                        (true, Err(_)) => {
+                            self.say("type :p and the number of a key point, e.g. :p 3\n")?;
+                            continue;
+                        }
+                        (false, _) => {
+                            self.say(
+                                ":p N ticks a key point, at the grade prompt after a telling\n",
+                            )?;
+                            continue;
+                        }
+                    }
                 }
                 t if t.starts_with(':') && t.len() > 1 && t.is_ascii() => {
                     self.say(&format!("unknown command {t}; :h lists them\n"))?;

@@ -51,7 +51,7 @@ fn session(
 #[test]
 fn a_scripted_session_commits_each_grade_and_prints_a_summary() {
     let (text, log) = scripted(
-        &["", "4", "", ":u", "", "2", ":q"],
+        &["", "", "4", "", "", ":u", "", "", "2", ":q"],
         false,
         ReviewArgs {
             deck: Some("stories".into()),
@@ -72,7 +72,7 @@ fn a_scripted_session_commits_each_grade_and_prints_a_summary() {
 fn undo_at_a_redrill_of_the_undone_card_asks_it_once_more_not_twice() {
     // One new card, graded 2 (it comes back as a re-drill); at the re-drill, undo; then 5.
     let (text, log) = scripted(
-        &["", "2", ":u", "", "5"],
+        &["", "", "2", ":u", "", "", "5"],
         false,
         ReviewArgs {
             deck: Some("stories".into()),
@@ -90,7 +90,7 @@ fn undo_at_a_redrill_of_the_undone_card_asks_it_once_more_not_twice() {
 #[test]
 fn at_the_limit_a_person_can_still_take_the_last_grade_back() {
     let (text, log) = scripted(
-        &["", "4", ":u", "", "2", ""],
+        &["", "", "4", ":u", "", "", "2", ""],
         true,
         ReviewArgs {
             kind: Some(CardKind::Recall),
@@ -136,6 +136,7 @@ impl Prompt for Meddler {
                 answered_story: None,
                 correct: None,
                 ms: 0,
+                judgement: None,
             };
             other.record_answer(card.id, answer, Utc::now(), self.day, false)?;
         }
@@ -158,10 +159,10 @@ fn a_card_graded_elsewhere_while_on_screen_is_recorded_against_its_new_state() {
     let settings = Settings::default();
     let today = clock.study_day(settings.rollover_hour);
     let mut prompt = Meddler {
-        script: crate::prompt::ScriptPrompt::new(&["", "4"]),
+        script: crate::prompt::ScriptPrompt::new(&["", "", "4"]),
         path: path.clone(),
         day: today,
-        at: 2,
+        at: 3,
         reads: 0,
     };
     let args = ReviewArgs {

@@ -27,7 +27,15 @@ pub struct Deck {
     pub cards: Vec<Basic>,
     /// Templates the user filled with their own facts (`storydrill fill`).
     pub filled: Vec<Filled>,
+    /// Words the judge of this deck's tellings takes as equal (`[synonyms]`: a word and its
+    /// equals). None when the file has no `[synonyms]` table: an import then keeps the deck's.
+    pub synonyms: Option<Vec<(String, Vec<String>)>>,
 }
+
+/// Bounds on a deck's `[synonyms]`: every telling is read against them.
+pub const MAX_SYNONYM_GROUPS: usize = 2_000;
+pub const MAX_SYNONYMS_PER_WORD: usize = 50;
+pub const MAX_SYNONYM_CHARS: usize = 40;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StoryKind {
@@ -184,6 +192,8 @@ pub enum Site {
     Cloze(usize, Field),
     Card(usize, Field),
     Filled(usize, Field),
+    /// The `[synonyms]` table.
+    Synonyms,
 }
 
 impl Site {
@@ -191,6 +201,7 @@ impl Site {
     pub fn entry(self) -> Site {
         match self {
             Site::Name => Site::Name,
+            Site::Synonyms => Site::Synonyms,
             Site::Story(i, _) => Site::Story(i, Field::Entry),
             Site::Question(i, _) => Site::Question(i, Field::Entry),
             Site::Cloze(i, _) => Site::Cloze(i, Field::Entry),
@@ -232,10 +243,49 @@ impl std::fmt::Display for Problem {
 /// Every rule of a deck, in file order (the first problem is the one reported). `known_story`
 /// answers whether a story key outside this deck exists (questions may name stories of other
 /// decks).
+/// A `[synonyms]` table: words and equals that say something, within bounds.
+fn check_synonyms(groups: &[(String, Vec<String>)]) -> Result<(), String> {
+    if groups.len() > MAX_SYNONYM_GROUPS {
+        return Err(format!(
+            "[synonyms] has {} words; at most {MAX_SYNONYM_GROUPS}",
+            groups.len()
+        ));
+    }
+    for (word, equals) in groups {
+        let word_ok = |w: &str| !w.trim().is_empty() && w.chars().count() <= MAX_SYNONYM_CHARS;
+        if !word_ok(word) {
+            return Err(format!(
+                "[synonyms]: {} must be a word of 1 to {MAX_SYNONYM_CHARS} characters",
+                quote(word)
+            ));
+        }
+        if equals.is_empty() || equals.len() > MAX_SYNONYMS_PER_WORD {
+            return Err(format!(
+                "[synonyms]: {} needs 1 to {MAX_SYNONYMS_PER_WORD} equals, like {} = [\"…\"]",
+                quote(word),
+                quote(word)
+            ));
+        }
+        if let Some(bad) = equals.iter().find(|e| !word_ok(e)) {
+            return Err(format!(
+                "[synonyms]: {} has {}: each equal must be a word of 1 to {MAX_SYNONYM_CHARS} characters",
+                quote(word),
+                quote(bad)
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub fn validate(deck: &Deck, known_story: &dyn Fn(&str) -> bool) -> Result<(), Problem> {
     let fail = |site: Site, message: String| Err(Problem { site, message });
     if let Err(m) = check_deck_name(&deck.name) {
         return fail(Site::Name, m);
+    }
+    if let Some(groups) = &deck.synonyms {
+        if let Err(m) = check_synonyms(groups) {
+            return fail(Site::Synonyms, m);
+        }
     }
     let mut keys: HashMap<String, Site> = HashMap::new();
     let mut claim = |key: &str, what: &str, site: Site| -> Result<(), Problem> {

@@ -37,6 +37,7 @@ struct RawDeck {
     card: Vec<Spanned<RawBasic>>,
     #[serde(default)]
     filled: Vec<Spanned<RawFilled>>,
+    synonyms: Option<Spanned<std::collections::BTreeMap<String, Vec<String>>>>,
 }
 
 #[derive(Deserialize)]
@@ -298,6 +299,19 @@ pub fn parse(
         });
     }
 
+    let synonyms = raw.synonyms.as_ref().map(|table| {
+        spans.put(Site::Synonyms, table);
+        table
+            .get_ref()
+            .iter()
+            .map(|(word, equals)| {
+                (
+                    word.trim().to_string(),
+                    equals.iter().map(|e| e.trim().to_string()).collect(),
+                )
+            })
+            .collect()
+    });
     let deck = Deck {
         name,
         title: header.title.trim().to_string(),
@@ -306,6 +320,7 @@ pub fn parse(
         clozes,
         cards,
         filled,
+        synonyms,
     };
     validate(&deck, known_story).map_err(|p| at(spans.offset(p.site), p.message))?;
     Ok(deck)

@@ -11,6 +11,12 @@ pub fn to_toml(deck: &Deck) -> String {
     out.push_str("[deck]\n");
     field(&mut out, "name", &deck.name);
     field(&mut out, "title", &deck.title);
+    if let Some(groups) = deck.synonyms.as_ref().filter(|g| !g.is_empty()) {
+        out.push_str("\n[synonyms]\n");
+        for (word, equals) in groups {
+            list(&mut out, &toml_string(word), equals);
+        }
+    }
     for s in &deck.stories {
         out.push_str("\n[[story]]\n");
         field(&mut out, "key", &s.key);

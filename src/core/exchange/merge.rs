@@ -230,6 +230,7 @@ mod tests {
                 tags: vec![],
             }],
             filled: vec![],
+            synonyms: None,
         };
         let b = row(CardKind::Basic, "mine.b1", "new", "");
         let r = row(

@@ -1,0 +1,204 @@
+//! Grading answers: which story an answer names, how much of a telling covers the key points,
+//! and the grade to suggest. Pure functions over plain data.
+
+pub mod normal;
+pub mod recall;
+mod resolve;
+pub mod synonyms;
+
+/// A catalog entry as the answer matcher sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogEntry {
+    pub key: String,
+    pub number: u32,
+    pub title: String,
+    pub aliases: Vec<String>,
+}
+
+/// What an answer to "which story fits?" names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// Exactly one story (its key).
+    Story(String),
+    /// Several stories match: ask again, ungraded.
+    Ambiguous(Vec<String>),
+    /// Nothing matches: ask again, ungraded, offering the closest stories.
+    Unknown { suggestions: Vec<String> },
+    /// An empty answer: "I don't know".
+    DontKnow,
+}
+
+pub use resolve::{collisions, resolve, resolve_by_points, Collision, Matcher, StoryText};
+
+/// The grade suggested for a "which story fits?" answer.
+pub fn suggest_match(correct: Option<bool>, ms: u64, multiple_choice: bool) -> u8 {
+    match correct {
+        None => 0,
+        Some(false) => 1,
+        Some(true) if multiple_choice => 3,
+        Some(true) if ms <= 10_000 => 5,
+        Some(true) if ms <= 30_000 => 4,
+        Some(true) => 3,
+    }
+}
+
+/// The grade suggested for a cloze answer.
+pub fn suggest_cloze(typed: &str, correct: bool, ms: u64) -> u8 {
+    if typed.trim().is_empty() {
+        0
+    } else if !correct {
+        1
+    } else if ms <= 10_000 {
+        5
+    } else {
+        4
+    }
+}
+
+/// The grade suggested for a telling, from its judged points: the share covered, less one point
+/// for each point it contradicts (a wrong fact is worse than a fact left out). A bare list of
+/// keywords is never a pass above 3: it names the facts without telling the story.
+pub fn suggest_recall(judged: &[bool], contradicted: usize, keyword_list: bool) -> u8 {
+    let total = judged.len();
+    if total == 0 {
+        return 3;
+    }
+    let covered = judged.iter().filter(|c| **c).count();
+    let share = covered.saturating_sub(contradicted) as f64 / total as f64;
+    let grade = match share {
+        s if s >= 0.9 => 5,
+        s if s >= 0.7 => 4,
+        s if s >= 0.5 => 3,
+        s if s >= 0.3 => 2,
+        s if s > 0.0 => 1,
+        _ => 0,
+    };
+    if keyword_list {
+        grade.min(3)
+    } else {
+        grade
+    }
+}
+
+/// A telling that is a list of words rather than sentences: every piece between separators is
+/// short, and there are several.
+pub fn is_keyword_list(telling: &str) -> bool {
+    let pieces: Vec<usize> = telling
+        .split(|c: char| {
+            matches!(c, '、' | '，' | ',' | '；' | ';' | '/' | '|' | '\n') || c.is_whitespace()
+        })
+        .map(|p| p.chars().count())
+        .filter(|n| *n > 0)
+        .collect();
+    pieces.len() >= 3 && pieces.iter().all(|n| *n <= 10)
+}
+
+/// A telling judged against a story's key points: what the session shows and `check` prints.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    pub points: Vec<recall::Judged>,
+    /// The telling is a bare list of words (its grade stops at 3).
+    pub keyword_list: bool,
+}
+
+impl Verdict {
+    pub fn of(telling: &str, points: &[String], synonyms: &synonyms::Synonyms) -> Verdict {
+        Verdict {
+            points: recall::judge(telling, points, synonyms),
+            keyword_list: is_keyword_list(telling),
+        }
+    }
+
+    /// A telling told aloud: nothing ticked until the user says which points they said.
+    pub fn spoken(points: usize) -> Verdict {
+        Verdict {
+            points: vec![
+                recall::Judged {
+                    covered: false,
+                    reason: recall::Reason::ByYou,
+                    share: 0.0,
+                };
+                points
+            ],
+            keyword_list: false,
+        }
+    }
+
+    pub fn covered(&self) -> Vec<bool> {
+        self.points.iter().map(|p| p.covered).collect()
+    }
+
+    /// Points the telling said the opposite of.
+    pub fn contradicted(&self) -> usize {
+        self.points
+            .iter()
+            .filter(|p| !p.covered && p.reason.contradicts())
+            .count()
+    }
+
+    pub fn suggested(&self) -> u8 {
+        suggest_recall(&self.covered(), self.contradicted(), self.keyword_list)
+    }
+
+    /// The user's word on point `index` (from 0): its tick flips. False when there is no such point.
+    pub fn toggle(&mut self, index: usize) -> bool {
+        match self.points.get_mut(index) {
+            Some(p) => {
+                p.covered = !p.covered;
+                p.reason = recall::Reason::ByYou;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// Which key points a telling covers, in order, with the built-in synonyms.
+pub fn coverage(telling: &str, points: &[String]) -> Vec<bool> {
+    recall::judge(telling, points, &synonyms::Synonyms::builtin())
+        .into_iter()
+        .map(|j| j.covered)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn match_suggestions_follow_correctness_and_time() {
+        assert_eq!(suggest_match(Some(true), 9_000, false), 5);
+        assert_eq!(suggest_match(Some(true), 10_001, false), 4);
+        assert_eq!(suggest_match(Some(true), 30_001, false), 3);
+        assert_eq!(suggest_match(Some(true), 1_000, true), 3);
+        assert_eq!(suggest_match(Some(false), 1_000, false), 1);
+        assert_eq!(suggest_match(None, 1_000, false), 0);
+    }
+
+    #[test]
+    fn cloze_and_recall_suggestions() {
+        assert_eq!(suggest_cloze("", false, 0), 0);
+        assert_eq!(suggest_cloze("x", false, 0), 1);
+        assert_eq!(suggest_cloze("x", true, 100), 5);
+        assert_eq!(suggest_cloze("x", true, 20_000), 4);
+        let told = |n: usize, of: usize| (0..of).map(|i| i < n).collect::<Vec<bool>>();
+        assert_eq!(suggest_recall(&told(6, 6), 0, false), 5);
+        assert_eq!(suggest_recall(&told(5, 7), 0, false), 4);
+        assert_eq!(suggest_recall(&told(3, 6), 0, false), 3);
+        assert_eq!(suggest_recall(&told(2, 6), 0, false), 2);
+        assert_eq!(suggest_recall(&told(1, 6), 0, false), 1);
+        assert_eq!(suggest_recall(&told(0, 6), 0, false), 0);
+        // A contradiction takes back a covered point; a keyword list stops at 3.
+        assert_eq!(suggest_recall(&told(5, 6), 2, false), 3);
+        assert_eq!(suggest_recall(&told(1, 6), 3, false), 0);
+        assert_eq!(suggest_recall(&told(6, 6), 0, true), 3);
+    }
+
+    #[test]
+    fn keyword_lists_are_told_from_sentences() {
+        assert!(is_keyword_list("浏览次数、转化率、Nginx 日志、脚本统计"));
+        assert!(!is_keyword_list(
+            "我们先用 Nginx 记日志，然后用脚本统计浏览次数，最后写回数据库"
+        ));
+    }
+}
