@@ -121,9 +121,11 @@ synthetic() {
         "$SYNTH" --db "$db" --cards "$1" --days "$D" --today 2027-01-04 >"$db.info"
         cat "$db.info" >&2
     fi
-    # Migrated once here, so no measured run pays for a migration (or its backup copy).
+    # Migrated once here, so no measured run pays for a migration (or its backup copy); then the
+    # log is checkpointed into the file, as the runs copy the file alone.
     "$BIN" --db "$db" decks >/dev/null
     rm -f "$db".bak-v*
+    python3 -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("PRAGMA wal_checkpoint(TRUNCATE)")' "$db"
     echo "$db"
 }
 
@@ -168,9 +170,12 @@ section_session() {
     local work="$DIR/work.db" answers=${ANSWERS:-40}
     local quit="$DIR/quit.txt" graded="$DIR/graded.txt"
     printf ':q\n' >"$quit"
-    # Per card: an empty answer (don't know / tell aloud / reveal), then grade 4 (no re-drill).
+    # Per card: an empty answer (don't know / tell aloud / reveal), an empty checklist (a recall
+    # card told aloud asks which key points were said), then grade 4. A match or cloze card reads
+    # the checklist's line as its grade, so the lines drift between cards: twice as many as
+    # needed, and --limit stops the session after $answers grades either way.
     : >"$graded"
-    for ((i = 0; i < answers; i++)); do printf '\n4\n' >>"$graded"; done
+    for ((i = 0; i < 2 * answers; i++)); do printf '\n\n4\n' >>"$graded"; done
     printf ':q\n' >>"$graded"
 
     # Start, build the day's queue, show the first card, read ":q", print the summary: the cost

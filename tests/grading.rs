@@ -135,7 +135,7 @@ fn which_reads_answers_as_people_type_them() {
     assert!(redis["ambiguous"].as_array().unwrap().len() >= 3, "{redis}");
     let none = which(&env, "99");
     assert!(none["resolved"].is_null() && none["ambiguous"].as_array().unwrap().is_empty());
-    let near = env.ok(&["which", "负载均衡器配置"]);
+    let near = env.ok(&["which", "负载均衡器的配置文件"]);
     assert!(
         near.contains("did you mean 2 用 NginX 实现负载均衡 (nginx-lb)?"),
         "{near}"

@@ -22,6 +22,8 @@ struct CheckJson<'a> {
     covered: usize,
     total: usize,
     contradicted: usize,
+    /// The share of the story's key-point vocabulary the telling uses.
+    topic: f64,
     suggested: u8,
 }
 
@@ -77,6 +79,7 @@ pub fn run(ctx: &Ctx, args: &Args<'_>) -> anyhow::Result<()> {
             covered,
             total: points.len(),
             contradicted: verdict.contradicted(),
+            topic: (verdict.topic * 100.0).round() / 100.0,
             suggested: verdict.suggested(),
         });
     }

@@ -80,31 +80,54 @@ pub fn suggest_recall(judged: &[bool], contradicted: usize, keyword_list: bool) 
     }
 }
 
-/// A telling that is a list of words rather than sentences: every piece between separators is
-/// short, and there are several.
+/// A telling that is a list of words rather than sentences: no sentence punctuation (。，!? …),
+/// and several pieces between separators, each short (a Latin word counting as one character:
+/// "promotion_rule" is one word).
 pub fn is_keyword_list(telling: &str) -> bool {
+    if telling.contains(['。', '，', ',', '！', '？', '!', '?']) {
+        return false;
+    }
     let pieces: Vec<usize> = telling
-        .split(|c: char| {
-            matches!(c, '、' | '，' | ',' | '；' | ';' | '/' | '|' | '\n') || c.is_whitespace()
-        })
-        .map(|p| p.chars().count())
+        .split(|c: char| matches!(c, '、' | '；' | ';' | '/' | '|' | '\n') || c.is_whitespace())
+        .map(units)
         .filter(|n| *n > 0)
         .collect();
     pieces.len() >= 3 && pieces.iter().all(|n| *n <= 10)
 }
 
+/// Length in characters, a run of Latin letters, digits and signs counting as one.
+fn units(piece: &str) -> usize {
+    let mut n = 0;
+    let mut latin = false;
+    for c in piece.chars() {
+        let l = c.is_ascii_graphic();
+        if !l || !latin {
+            n += 1;
+        }
+        latin = l;
+    }
+    n
+}
+
+/// Below this share of a story's key-point vocabulary a telling is of another story.
+pub const OFF_TOPIC: f64 = 0.1;
+
 /// A telling judged against a story's key points: what the session shows and `check` prints.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verdict {
     pub points: Vec<recall::Judged>,
+    /// The share of the story's key-point vocabulary the telling uses (see `recall::judge_with_topic`).
+    pub topic: f64,
     /// The telling is a bare list of words (its grade stops at 3).
     pub keyword_list: bool,
 }
 
 impl Verdict {
     pub fn of(telling: &str, points: &[String], synonyms: &synonyms::Synonyms) -> Verdict {
+        let (judged, topic) = recall::judge_with_topic(telling, points, synonyms);
         Verdict {
-            points: recall::judge(telling, points, synonyms),
+            points: judged,
+            topic,
             keyword_list: is_keyword_list(telling),
         }
     }
@@ -120,6 +143,7 @@ impl Verdict {
                 };
                 points
             ],
+            topic: 1.0,
             keyword_list: false,
         }
     }
@@ -137,7 +161,16 @@ impl Verdict {
     }
 
     pub fn suggested(&self) -> u8 {
-        suggest_recall(&self.covered(), self.contradicted(), self.keyword_list)
+        let covered = self.covered();
+        // One point said, and under a tenth of the story's words: a telling of another story that
+        // happens to share a sentence with this one.
+        if !self.keyword_list
+            && covered.iter().filter(|c| **c).count() <= 1
+            && self.topic < OFF_TOPIC
+        {
+            return 0;
+        }
+        suggest_recall(&covered, self.contradicted(), self.keyword_list)
     }
 
     /// The user's word on point `index` (from 0): its tick flips. False when there is no such point.
@@ -192,6 +225,32 @@ mod tests {
         assert_eq!(suggest_recall(&told(5, 6), 2, false), 3);
         assert_eq!(suggest_recall(&told(1, 6), 3, false), 0);
         assert_eq!(suggest_recall(&told(6, 6), 0, true), 3);
+    }
+
+    #[test]
+    fn one_point_in_a_telling_of_something_else_is_no_telling_of_this_story() {
+        let points: Vec<String> = [
+            "订单表 2000 万行",
+            "拆成 16 张表",
+            "查询从 2 秒降到 30 毫秒",
+            "发布出问题立即回滚",
+        ]
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+        let s = synonyms::Synonyms::builtin();
+        // Another story that happens to say one of the points: 0, not 1.
+        let other = "我们做了一个排行榜，用 Redis 的有序集合存每个人的分数，榜单拆成 16 张表，每次打开页面倒序取前十名，后来加了缓存和限流，接口稳定在五十毫秒以内。";
+        let v = Verdict::of(other, &points, &s);
+        assert_eq!(v.covered(), [false, true, false, false]);
+        assert!(v.topic < OFF_TOPIC, "{}", v.topic);
+        assert_eq!(v.suggested(), 0);
+        // A short telling of this story that says one point: 1.
+        let short = "订单表有两千万行，后来查询慢，出了问题。";
+        let v = Verdict::of(short, &points, &s);
+        assert_eq!(v.covered(), [true, false, false, false]);
+        assert!(v.topic >= OFF_TOPIC, "{}", v.topic);
+        assert_eq!(v.suggested(), 1);
     }
 
     #[test]

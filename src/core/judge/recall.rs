@@ -68,6 +68,9 @@ const NOT_NEGATIONS: &[&str] = &[
     "恨不得",
 ];
 
+/// What follows 不 after a verb to say it cannot be done: 撑不住, 解决不了, 查不到.
+const COMPLEMENTS: &str = "了到住起出通成动完下懂清";
+
 /// Verbs whose meaning is a "not" (防止超发 = 不会多发): they count toward the polarity of both
 /// the point and the telling.
 const NEGATIVE_VERBS: &[&str] = &["防止", "防", "避免", "去掉", "去除", "禁止", "拒绝"];
@@ -293,8 +296,10 @@ struct Need {
     /// Its character pairs, and the characters of its one-character runs.
     pairs: HashSet<(char, char)>,
     singles: HashSet<char>,
-    /// Characters the point itself negates: the three after its own "not" (防止|超发, 无|重复).
+    /// Characters the point itself negates: the three after its own "not" (防止|超发, 无|重复),
+    /// and the Latin words right after one ("去 join").
     scope: Vec<char>,
+    scope_words: Vec<String>,
     formula: Option<Formula>,
 }
 
@@ -321,7 +326,7 @@ impl Need {
         }
         runs.push(run);
         runs.retain(|r| !r.is_empty());
-        let scope = negated_by_point(&text);
+        let (scope, scope_words) = negated_by_point(&text);
         let pairs = runs
             .iter()
             .flat_map(|r| r.windows(2).map(|w| (w[0], w[1])))
@@ -336,6 +341,7 @@ impl Need {
             pairs,
             singles,
             scope,
+            scope_words,
             formula,
         }
     }
@@ -354,6 +360,10 @@ impl Need {
 /// A "not" at `at` of `chars`: its length, or None. Words that only hold a negation character
 /// (不过, 特别) are none.
 fn not_at(chars: &[char], at: usize) -> Option<usize> {
+    // Every "not" starts with one of these: most characters are none, and cheaply.
+    if !"没不未无非别很极并从防避去禁拒".contains(chars[at]) {
+        return None;
+    }
     // A question, not a "not": 用没用, 是不是, 有没有.
     if at >= 1
         && chars.get(at - 1).is_some_and(|c| is_han(*c))
@@ -397,21 +407,31 @@ fn not_at(chars: &[char], at: usize) -> Option<usize> {
     None
 }
 
-/// The characters a point negates itself: the three after each "not" it says.
-fn negated_by_point(text: &str) -> Vec<char> {
+/// What a point negates itself: the three characters after each "not" it says, and a Latin
+/// word right after one.
+fn negated_by_point(text: &str) -> (Vec<char>, Vec<String>) {
     let chars: Vec<char> = text.chars().collect();
     let mut scope = Vec::new();
+    let mut words = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         match not_at(&chars, i) {
             Some(n) => {
                 scope.extend(chars.iter().skip(i + n).take(3).filter(|c| is_han(**c)));
+                let word: String = chars[i + n..]
+                    .iter()
+                    .skip_while(|c| **c == ' ')
+                    .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
+                    .collect();
+                if !word.is_empty() {
+                    words.push(word);
+                }
                 i += n;
             }
             None => i += 1,
         }
     }
-    scope
+    (scope, words)
 }
 
 /// How many "not"s a stretch says about the point: the ones right before a word of the point
@@ -437,7 +457,7 @@ fn polarity_near(window: &[Clause], need: &Need) -> (usize, String) {
         };
         let matched = |j: usize| match clause.slots.get(j) {
             Some(Slot::Han(_)) => in_pair(j),
-            Some(Slot::Word(w)) => need.words.contains(w),
+            Some(Slot::Word(w)) => need.words.contains(w) && !need.scope_words.contains(w),
             Some(Slot::Num(n)) => need.numbers.iter().any(|m| m.agrees(n)),
             _ => false,
         };
@@ -464,8 +484,14 @@ fn polarity_near(window: &[Clause], need: &Need) -> (usize, String) {
                 i += n;
                 continue;
             }
+            // "撑不住", "解决不了": a 不 between a verb and its complement negates that verb only.
+            let complement_not = chars[i] == '不'
+                && n == 1
+                && i >= 1
+                && chars.get(i + 1).is_some_and(|c| COMPLEMENTS.contains(*c));
             // The next three characters that carry meaning ("没有明确的目标" reaches 目).
-            let before = (i + n..chars.len())
+            let before = !complement_not
+                && (i + n..chars.len())
                 .filter(|&j| !matches!(clause.slots.get(j), Some(Slot::Han(c)) if STOP_CHARS.contains(*c)))
                 .take(3)
                 .any(matched);
@@ -501,6 +527,38 @@ pub fn judge(telling: &str, points: &[String], synonyms: &Synonyms) -> Vec<Judge
         .iter()
         .map(|p| judge_point(&told, p, synonyms))
         .collect()
+}
+
+impl Telling {
+    /// How much of the story's vocabulary a telling uses at all: the share of the character pairs
+    /// of all its key points (their first wording) that occur anywhere in the telling. A telling
+    /// of another story shares a word or two; a telling of this one, even half of it, shares many.
+    fn topic_share(&self, points: &[String], synonyms: &Synonyms) -> f64 {
+        let mut wanted: HashSet<(char, char)> = HashSet::new();
+        for p in points {
+            wanted.extend(Need::read(shown(p), synonyms).pairs);
+        }
+        if wanted.is_empty() {
+            return 0.0;
+        }
+        let said: HashSet<&(char, char)> = self.clauses.iter().flat_map(|c| &c.pairs).collect();
+        wanted.iter().filter(|p| said.contains(p)).count() as f64 / wanted.len() as f64
+    }
+}
+
+/// Judges each point, and the telling's share of the story's vocabulary (`topic_share`), reading
+/// the telling once.
+pub fn judge_with_topic(
+    telling: &str,
+    points: &[String],
+    synonyms: &Synonyms,
+) -> (Vec<Judged>, f64) {
+    let told = Telling::read(telling, synonyms);
+    let judged = points
+        .iter()
+        .map(|p| judge_point(&told, p, synonyms))
+        .collect();
+    (judged, told.topic_share(points, synonyms))
 }
 
 /// The ways a point may be said: its text and the alternatives after `||`.
@@ -568,9 +626,33 @@ fn judge_one(told: &Telling, need: &Need) -> Judged {
     // Stretches of one to WINDOW clauses, best first: the first that says enough of the point's
     // words and whose facts agree covers it; else the best one says why not.
     let mut stretches: Vec<(f64, usize, usize)> = Vec::new();
-    for start in 0..told.clauses.len() {
-        for end in start..(start + WINDOW).min(told.clauses.len()) {
-            let said = text_score(&told.clauses[start..=end], need);
+    // A stretch that starts or ends with a clause holding nothing of the point (none of its
+    // characters, words or numbers) says no more than the one without it: only stretches from
+    // and to clauses that hold something are scored.
+    let says: Vec<bool> = told
+        .clauses
+        .iter()
+        .map(|c| {
+            need.runs.iter().flatten().any(|ch| c.chars.contains(ch))
+                || need.words.iter().any(|w| c.words.contains(w))
+                || c.toks
+                    .iter()
+                    .any(|t| matches!(t, Tok::Num(n) if need.numbers.iter().any(|m| m.agrees(n))))
+        })
+        .collect();
+    let marked: Vec<Vec<u8>> = told
+        .clauses
+        .iter()
+        .zip(&says)
+        .map(|(c, says)| if *says { marks(c, need) } else { Vec::new() })
+        .collect();
+    for start in (0..told.clauses.len()).filter(|&i| says[i]) {
+        for end in (start..(start + WINDOW).min(told.clauses.len())).filter(|&i| says[i]) {
+            let window: Vec<&Vec<u8>> = marked[start..=end]
+                .iter()
+                .filter(|m| !m.is_empty())
+                .collect();
+            let said = stretch_score(&window, need);
             // One word of several is no telling of them.
             let score = if said + 1e-9 < total.min(2.0) {
                 0.0
@@ -713,42 +795,73 @@ fn facts(told: &Telling, window: &[Clause], need: &Need) -> Option<Reason> {
     None
 }
 
-/// How much of the point a stretch says, in the units of `Need::weight`.
-fn text_score(window: &[Clause], need: &Need) -> f64 {
-    let has_pair = |p: (char, char)| window.iter().any(|c| c.pairs.contains(&p));
-    let has_char = |ch: char| window.iter().any(|c| c.chars.contains(&ch));
-    let mut score = 0.0;
-    for run in &need.runs {
-        if run.len() == 1 {
-            if has_char(run[0]) {
-                score += 1.0;
+/// What one clause holds of a point: a flag byte per unit of `Need::units`, so that a stretch of
+/// clauses is scored by OR-ing its clauses' bytes rather than looking everything up again.
+fn marks(clause: &Clause, need: &Need) -> Vec<u8> {
+    need.units()
+        .map(|unit| match unit {
+            Part::Pair(a, b) => {
+                (if clause.pairs.contains(&(a, b)) {
+                    SAID
+                } else {
+                    0
+                }) | (if clause.chars.contains(&a) { FIRST } else { 0 })
+                    | (if clause.chars.contains(&b) { SECOND } else { 0 })
             }
-            continue;
-        }
-        for pair in run.windows(2) {
-            if has_pair((pair[0], pair[1])) {
-                score += 1.0;
-            } else if has_char(pair[0]) && has_char(pair[1]) {
+            Part::Char(c) => u8::from(clause.chars.contains(&c)) * SAID,
+            Part::Word(w) => u8::from(clause.words.contains(w)) * SAID,
+            Part::Number(want) => {
+                let said = clause
+                    .toks
+                    .iter()
+                    .any(|t| matches!(t, Tok::Num(n) if n.agrees(want)));
+                u8::from(said) * SAID
+            }
+        })
+        .collect()
+}
+
+const SAID: u8 = 1;
+const FIRST: u8 = 2;
+const SECOND: u8 = 4;
+
+/// How much of the point a stretch says, in the units of `Need::weight`, from its clauses' marks.
+fn stretch_score(marks: &[&Vec<u8>], need: &Need) -> f64 {
+    need.units()
+        .enumerate()
+        .map(|(i, unit)| {
+            let flags = marks.iter().fold(0u8, |f, m| f | m[i]);
+            match unit {
+                Part::Pair(..) if flags & SAID != 0 => 1.0,
                 // Both characters, apart: a reordered or split word says part of it.
-                score += 0.4;
+                Part::Pair(..) if flags & (FIRST | SECOND) == FIRST | SECOND => 0.4,
+                Part::Pair(..) => 0.0,
+                Part::Char(_) => f64::from(flags & SAID),
+                Part::Word(_) | Part::Number(_) => 2.0 * f64::from(flags & SAID),
             }
-        }
+        })
+        .sum()
+}
+
+/// One thing a point asks to be said: a pair of characters, a lone character, a word, a number.
+enum Part<'a> {
+    Pair(char, char),
+    Char(char),
+    Word(&'a String),
+    Number(&'a Number),
+}
+
+impl Need {
+    fn units(&self) -> impl Iterator<Item = Part<'_>> {
+        let han = self.runs.iter().flat_map(|run| {
+            let single = (run.len() == 1).then(|| Part::Char(run[0]));
+            single
+                .into_iter()
+                .chain(run.windows(2).map(|w| Part::Pair(w[0], w[1])))
+        });
+        han.chain(self.words.iter().map(Part::Word))
+            .chain(self.numbers.iter().map(Part::Number))
     }
-    for w in &need.words {
-        if window.iter().any(|c| c.words.contains(w)) {
-            score += 2.0;
-        }
-    }
-    for want in &need.numbers {
-        let said = window
-            .iter()
-            .flat_map(|c| c.toks.iter())
-            .any(|t| matches!(t, Tok::Num(n) if n.agrees(want)));
-        if said {
-            score += 2.0;
-        }
-    }
-    score
 }
 
 /// How a number was said: "八百多" (at least), "不到三百" (at most), or a round figure.
