@@ -79,8 +79,14 @@ impl Matcher {
         let synonym_entries = self
             .canonical
             .get_or_init(|| catalog.iter().map(|e| Phrases::of(e, &canon)).collect());
-        if let Some(r) = match_tiers(&canon(text), synonym_entries, catalog) {
-            return r;
+        // A tie between stories that each say part of the answer is kept while the tiers below
+        // look for one story that says all of it ("项木介绍" shares 介绍 with two, and sounds
+        // like one).
+        let mut tie = None;
+        match match_tiers(&canon(text), synonym_entries, catalog) {
+            Some(Found::Tie(r)) => tie = Some(r),
+            Some(Found::Sure(r)) => return r,
+            None => {}
         }
         // Pinyin: typed as such ("fenkufenbiao"), or Chinese typed with the wrong character of the
         // same sound, as an input method does (部属 for 部署).
@@ -89,8 +95,10 @@ impl Matcher {
             let pinyin_entries = self
                 .pinyin
                 .get_or_init(|| catalog.iter().map(pinyin_phrases).collect());
-            if let Some(r) = match_tiers(&sound, pinyin_entries, catalog) {
-                return r;
+            match match_tiers(&sound, pinyin_entries, catalog) {
+                Some(Found::Tie(r)) => tie = tie.or(Some(r)),
+                Some(Found::Sure(r)) => return r,
+                None => {}
             }
         }
         // One typo.
@@ -103,7 +111,7 @@ impl Matcher {
         if typo.len() == 1 {
             return Resolution::Story(catalog[typo[0]].key.clone());
         }
-        unknown(suggest(&wanted, entries, catalog))
+        tie.unwrap_or_else(|| unknown(suggest(&wanted, entries, catalog)))
     }
 }
 
@@ -233,9 +241,16 @@ impl Phrases {
 
 /// Exact, then a part of one phrase, then phrases contained, then pieces: the first tier that
 /// finds a story decides.
-fn match_tiers(wanted: &str, entries: &[Phrases], catalog: &[CatalogEntry]) -> Option<Resolution> {
+/// What a tier found: a story, or stories that all fit as well (`Sure`), or stories that each
+/// say part of the answer as much as the others (`Tie`), which a later tier may still decide.
+enum Found {
+    Sure(Resolution),
+    Tie(Resolution),
+}
+
+fn match_tiers(wanted: &str, entries: &[Phrases], catalog: &[CatalogEntry]) -> Option<Found> {
     if let Some(r) = decide(exact(wanted, entries), catalog) {
-        return Some(r);
+        return Some(Found::Sure(r));
     }
     // A part of one title or alias ("排行榜", "做表设计"): two characters at least.
     if wanted.chars().count() >= 2 {
@@ -243,7 +258,7 @@ fn match_tiers(wanted: &str, entries: &[Phrases], catalog: &[CatalogEntry]) -> O
             .filter(|&i| entries[i].phrases.iter().any(|p| p.contains(wanted)))
             .collect();
         if let Some(r) = decide(part, catalog) {
-            return Some(r);
+            return Some(Found::Sure(r));
         }
     }
     // Stretches of the answer in a story's phrases ("redis限流" has 限流, "促销表设计" both halves of
@@ -253,19 +268,22 @@ fn match_tiers(wanted: &str, entries: &[Phrases], catalog: &[CatalogEntry]) -> O
     let mut best: Vec<(usize, (usize, usize))> = Vec::new();
     for (i, e) in entries.iter().enumerate() {
         let (covered, end) = contained(wanted, &e.phrases);
-        // Half of the answer at least (a Latin word counting as one character): a shared
-        // syllable of a longer answer ("服务" of "微服务网关") names nothing.
-        if covered > 0 && covered * 2 >= units {
+        // Half of the answer at least (a Latin word counting as one character), or two fifths
+        // when they end it: the last word of a Chinese compound names the thing ("双十一扩容" is
+        // an 扩容). A shared syllable of a longer answer ("服务" of "微服务网关") names nothing.
+        let ends = end == wanted.chars().count();
+        if covered > 0 && (covered * 2 >= units || ends && covered * 5 >= units * 2) {
             best.push((i, (covered, end)));
         }
     }
-    if let Some(top) = best.iter().map(|b| b.1).max() {
-        return decide(
-            best.iter().filter(|b| b.1 == top).map(|b| b.0).collect(),
-            catalog,
-        );
+    let top = best.iter().map(|b| b.1).max()?;
+    match decide(
+        best.iter().filter(|b| b.1 == top).map(|b| b.0).collect(),
+        catalog,
+    )? {
+        one @ Resolution::Story(_) => Some(Found::Sure(one)),
+        several => Some(Found::Tie(several)),
     }
-    None
 }
 
 /// Covered characters, a Latin word counting as one.
@@ -636,6 +654,37 @@ mod tests {
         assert_eq!(which("Nginx负载均衡"), story("nginx-lb"));
         assert_eq!(which("分库分表方案"), story("sharding"));
         assert_eq!(which("db-proxy"), story("db-proxy"));
+    }
+
+    #[test]
+    fn the_last_word_of_a_compound_names_the_story() {
+        // 限流 is two of five characters: enough at the end, where Chinese puts the head noun.
+        assert_eq!(which("双十一限流"), story("redis-rate-limit"));
+        assert!(matches!(which("限流双十一"), Resolution::Unknown { .. }));
+    }
+
+    #[test]
+    fn a_tie_of_parts_waits_for_a_later_tier() {
+        // 介绍 is half of both titles; 项木介绍 sounds like the second whole.
+        let mut c = catalog();
+        c.push(CatalogEntry {
+            key: "intro".into(),
+            number: 30,
+            title: "自我介绍".into(),
+            aliases: vec![],
+        });
+        c.push(CatalogEntry {
+            key: "project".into(),
+            number: 31,
+            title: "项目介绍".into(),
+            aliases: vec![],
+        });
+        let s = Synonyms::builtin();
+        assert_eq!(resolve("项木介绍", &c, &s), story("project"));
+        assert!(matches!(
+            resolve("介绍一下", &c, &s),
+            Resolution::Ambiguous(_)
+        ));
     }
 
     #[test]
