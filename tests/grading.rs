@@ -288,3 +288,35 @@ fn an_alias_another_story_has_is_a_warning_on_import_and_add() {
         stderr(&out)
     );
 }
+
+/// A telling of the built-in docker story with one fact of big-table in it.
+const DOCKER_TOLD: &str = "订单表有两千万行。我印象最深的是用 Docker 部署。以前不同环境要一遍遍检查测试，很多 bug 最后是环境不一致。后来学会用 docker 管理容器，打包镜像，测试 ok 再发布，发到哪里都能顺利工作。";
+
+#[test]
+fn a_telling_of_another_story_is_named_and_suggested_zero() {
+    let env = with_facts();
+    let judged = check(&env, DOCKER_TOLD);
+    assert_eq!(covered(&judged), [true, false, false, false], "{judged}");
+    assert_eq!(judged["instead"], "docker");
+    assert_eq!(judged["suggested"], 0);
+    let text = stdout(&env.run_stdin(&["check", "big-table"], DOCKER_TOLD));
+    assert!(
+        text.contains("this sounds like a telling of 13 用 Docker 部署 (docker): suggested 0"),
+        "{text}"
+    );
+    // In the session the user may still say it was this story: a tick takes the verdict back.
+    let out = env.run_stdin(
+        &[
+            "review", "--deck", "facts", "--kind", "recall", "--limit", "1",
+        ],
+        &format!("{DOCKER_TOLD}\n\n:p 2\n\n"),
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains("this sounds like a telling of 13 用 Docker 部署"),
+        "{text}"
+    );
+    assert!(text.contains("grade [0]>"), "{text}");
+    assert!(text.contains("suggested grade now 3"), "{text}");
+    assert_eq!(quality(&env), [3]);
+}

@@ -22,6 +22,8 @@ struct CheckJson<'a> {
     covered: usize,
     total: usize,
     contradicted: usize,
+    /// Another story this telling tells instead (its key), or null.
+    instead: Option<&'a str>,
     /// The share of the story's key-point vocabulary the telling uses.
     topic: f64,
     suggested: u8,
@@ -61,7 +63,11 @@ pub fn run(ctx: &Ctx, args: &Args<'_>) -> anyhow::Result<()> {
     }
     let telling = read_telling(args.file)?;
     let synonyms = ctx.store.synonyms_for_story(&key)?;
-    let verdict = Verdict::of(&telling, &points, &synonyms);
+    let mut verdict = Verdict::of(&telling, &points, &synonyms);
+    if verdict.may_tell_another() {
+        let rivals = ctx.store.rival_points(&key, crate::core::judge::RIVALS)?;
+        verdict.against(&telling, &rivals, &synonyms);
+    }
     let covered = verdict.covered().iter().filter(|c| **c).count();
     if args.json {
         return print_json(&CheckJson {
@@ -79,6 +85,7 @@ pub fn run(ctx: &Ctx, args: &Args<'_>) -> anyhow::Result<()> {
             covered,
             total: points.len(),
             contradicted: verdict.contradicted(),
+            instead: verdict.instead.as_deref(),
             topic: (verdict.topic * 100.0).round() / 100.0,
             suggested: verdict.suggested(),
         });
@@ -86,6 +93,9 @@ pub fn run(ctx: &Ctx, args: &Args<'_>) -> anyhow::Result<()> {
     let mut out = String::new();
     for (i, (text, j)) in points.iter().zip(&verdict.points).enumerate() {
         out.push_str(&point_line(i + 1, text, j));
+    }
+    if let Some(other) = &verdict.instead {
+        out.push_str(&format!("{}\n", instead_text(&ctx.store, other)?));
     }
     out.push_str(&format!(
         "covered {covered} of {} key points{} · suggested grade {}\n",
@@ -97,6 +107,18 @@ pub fn run(ctx: &Ctx, args: &Args<'_>) -> anyhow::Result<()> {
         verdict.suggested()
     ));
     print(&out)
+}
+
+/// "this sounds like a telling of 17 促销业务如何做表设计 (promo-table-design)": for a telling of
+/// another story.
+pub fn instead_text(store: &crate::store::Store, other: &str) -> anyhow::Result<String> {
+    let title = store
+        .story(other)?
+        .map(|s| format!("{} {} ({other})", s.number, sanitize(&s.title)))
+        .unwrap_or_else(|| other.to_string());
+    Ok(paint::yellow(&format!(
+        "this sounds like a telling of {title}: suggested 0"
+    )))
 }
 
 /// One judged point as the session and `check` show it: its number, ✓ or ✗, the point, and why.

@@ -363,6 +363,23 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The key points of the stories a telling of `key` may have told instead: the other current
+    /// stories with key points, those of its own deck first, at most `limit`.
+    pub fn rival_points(
+        &self,
+        key: &str,
+        limit: usize,
+    ) -> anyhow::Result<Vec<(String, Vec<String>)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT s.key, s.points FROM story s
+             WHERE s.retired = 0 AND s.key != ?1 AND s.points != '[]'
+             ORDER BY s.deck_id != (SELECT deck_id FROM story WHERE key = ?1), s.number
+             LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![key, limit as i64], |r| Ok((r.get(0)?, list(r, 1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     pub fn story(&self, key: &str) -> anyhow::Result<Option<CatalogStory>> {
         let sql = format!(
             "SELECT {STORY_COLUMNS} FROM story s JOIN deck d ON d.id = s.deck_id WHERE s.key = ?1"

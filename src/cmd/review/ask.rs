@@ -357,7 +357,11 @@ impl Session<'_> {
                 Some(key) => self.store.synonyms_for_story(key)?,
                 None => Default::default(),
             };
-            let verdict = judge::Verdict::of(&telling, &points, &synonyms);
+            let mut verdict = judge::Verdict::of(&telling, &points, &synonyms);
+            if let (true, Some(key)) = (verdict.may_tell_another(), &card.story) {
+                let rivals = self.store.rival_points(key, judge::RIVALS)?;
+                verdict.against(&telling, &rivals, &synonyms);
+            }
             let mut list = String::new();
             for (i, (text, j)) in points.iter().zip(&verdict.points).enumerate() {
                 list.push_str(&crate::cmd::check::point_line(i + 1, text, j));
@@ -372,6 +376,10 @@ impl Session<'_> {
                 paint::cyan("key points"),
                 points.len()
             ))?;
+            if let Some(other) = &verdict.instead {
+                let line = crate::cmd::check::instead_text(self.store, other)?;
+                self.say(&format!("{line}\n"))?;
+            }
             Some(Judgement {
                 texts: points,
                 judged: Some(verdict.covered()),

@@ -120,7 +120,22 @@ pub struct Verdict {
     pub topic: f64,
     /// The telling is a bare list of words (its grade stops at 3).
     pub keyword_list: bool,
+    /// Another story the telling tells instead (see `Verdict::against`): its key.
+    pub instead: Option<String>,
 }
+
+/// The share of `true` in a list of ticks.
+fn share(covered: &[bool]) -> f64 {
+    covered.iter().filter(|c| **c).count() as f64 / covered.len().max(1) as f64
+}
+
+/// Stories a telling is compared with, at most (its own deck's first).
+pub const RIVALS: usize = 200;
+
+/// A telling that covers at most this share of its story's points is compared with other stories.
+pub const INSTEAD_OWN: f64 = 0.2;
+/// Another story whose points a telling covers this share of, at least, is the story it tells.
+pub const INSTEAD_OTHER: f64 = 0.5;
 
 impl Verdict {
     pub fn of(telling: &str, points: &[String], synonyms: &synonyms::Synonyms) -> Verdict {
@@ -129,7 +144,44 @@ impl Verdict {
             points: judged,
             topic,
             keyword_list: is_keyword_list(telling),
+            instead: None,
         }
+    }
+
+    /// Whether the telling says so little of its story (one of its points, or a fifth, in
+    /// sentences) that it is worth comparing with other stories.
+    pub fn may_tell_another(&self) -> bool {
+        let covered = self.covered();
+        let said = covered.iter().filter(|c| **c).count();
+        !self.points.is_empty()
+            && !self.keyword_list
+            && (said <= 1 || share(&covered) <= INSTEAD_OWN)
+    }
+
+    /// Compares a telling that says little of its story with `others` (key, points): when it
+    /// covers one of its own points or a fifth, and half of another story's or more, it is a
+    /// telling of that story (the one it covers most), and `instead` names it.
+    pub fn against(
+        &mut self,
+        telling: &str,
+        others: &[(String, Vec<String>)],
+        synonyms: &synonyms::Synonyms,
+    ) {
+        if !self.may_tell_another() {
+            return;
+        }
+        let mut best: Option<(f64, &String)> = None;
+        for (key, points) in others.iter().filter(|(_, p)| !p.is_empty()) {
+            let covered: Vec<bool> = recall::judge(telling, points, synonyms)
+                .iter()
+                .map(|j| j.covered)
+                .collect();
+            let s = share(&covered);
+            if s >= INSTEAD_OTHER && best.is_none_or(|(b, _)| s > b) {
+                best = Some((s, key));
+            }
+        }
+        self.instead = best.map(|(_, key)| key.clone());
     }
 
     /// A telling told aloud: nothing ticked until the user says which points they said.
@@ -145,6 +197,7 @@ impl Verdict {
             ],
             topic: 1.0,
             keyword_list: false,
+            instead: None,
         }
     }
 
@@ -161,6 +214,9 @@ impl Verdict {
     }
 
     pub fn suggested(&self) -> u8 {
+        if self.instead.is_some() {
+            return 0;
+        }
         let covered = self.covered();
         // One point said, and under a tenth of the story's words: a telling of another story that
         // happens to share a sentence with this one.
@@ -179,6 +235,8 @@ impl Verdict {
             Some(p) => {
                 p.covered = !p.covered;
                 p.reason = recall::Reason::ByYou;
+                // Ticking says which story was told.
+                self.instead = None;
                 true
             }
             None => false,
@@ -251,6 +309,34 @@ mod tests {
         assert_eq!(v.covered(), [true, false, false, false]);
         assert!(v.topic >= OFF_TOPIC, "{}", v.topic);
         assert_eq!(v.suggested(), 1);
+    }
+
+    #[test]
+    fn a_telling_of_another_story_is_named_and_graded_zero() {
+        let s = synonyms::Synonyms::builtin();
+        let mine: Vec<String> = vec![
+            "订单表 2000 万行".into(),
+            "拆成 16 张表".into(),
+            "发布出问题立即回滚".into(),
+            "建联合索引".into(),
+            "慢查询日志".into(),
+        ];
+        let other: Vec<String> = vec![
+            "排行榜用 Redis 有序集合".into(),
+            "倒序取前十名".into(),
+            "建联合索引".into(),
+        ];
+        let telling = "排行榜用 Redis 的有序集合做，每次倒序取前十名，表上也建了联合索引。";
+        let mut v = Verdict::of(telling, &mine, &s);
+        assert_eq!(v.covered(), [false, false, false, true, false]);
+        v.against(telling, &[("board".into(), other.clone())], &s);
+        assert_eq!(v.instead.as_deref(), Some("board"));
+        assert_eq!(v.suggested(), 0);
+        // A telling of its own story is not compared.
+        let own = "订单表有两千万行，拆成十六张表，建了联合索引。";
+        let mut v = Verdict::of(own, &mine, &s);
+        v.against(own, &[("board".into(), other)], &s);
+        assert_eq!(v.instead, None);
     }
 
     #[test]
