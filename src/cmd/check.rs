@@ -149,7 +149,12 @@ fn read_telling(file: Option<&Path>) -> anyhow::Result<String> {
         Some(p) if p != Path::new("-") => {
             Box::new(std::fs::File::open(p).with_context(|| format!("cannot read {what}"))?)
         }
-        _ => Box::new(std::io::stdin()),
+        _ => {
+            if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                eprintln!("type or paste the telling, then Ctrl-D on a line of its own");
+            }
+            Box::new(std::io::stdin())
+        }
     };
     reader
         .take(MAX_TELLING_BYTES + 1)
