@@ -320,3 +320,32 @@ fn a_telling_of_another_story_is_named_and_suggested_zero() {
     assert!(text.contains("suggested grade now 3"), "{text}");
     assert_eq!(quality(&env), [3]);
 }
+
+#[test]
+fn a_right_answer_that_is_not_the_best_fit_shows_the_best_fit() {
+    let mut env = with_facts();
+    env.ok(&["grade", "big-table", "5"]);
+    env.at("2027-01-05T09:00:00+08:00");
+    let out = env.run_stdin(
+        &[
+            "review", "--deck", "facts", "--kind", "match", "--limit", "1",
+        ],
+        "分库分表\n\n",
+    );
+    let text = stdout(&out);
+    assert!(text.contains("✓ right: 3 数据库 Sharding"), "{text}");
+    assert!(text.contains("best fit: 50 大表拆分"), "{text}");
+    assert!(!text.contains("also fits"), "{text}");
+    // Named the best fit: the other accepted story is shown as also fitting.
+    env.at("2027-01-06T09:00:00+08:00");
+    let out = env.run_stdin(
+        &[
+            "review", "--deck", "facts", "--kind", "match", "--cram", "--limit", "1",
+        ],
+        "大表\n\n",
+    );
+    let text = stdout(&out);
+    assert!(text.contains("✓ right: 50 大表拆分"), "{text}");
+    assert!(text.contains("also fits: 3 数据库 Sharding"), "{text}");
+    assert!(!text.contains("best fit"), "{text}");
+}

@@ -167,10 +167,19 @@ impl Session<'_> {
             ),
         };
         self.say(&format!("{verdict}\n"))?;
+        // The story just named (when right) or the best fit was shown; the others follow, the
+        // best fit first when a right answer was not it.
+        let shown = match (correct, story.as_deref()) {
+            (Some(true), Some(named)) => named,
+            _ => best.as_str(),
+        };
+        if shown != best {
+            self.say(&format!("best fit: {}\n", self.story_label(&best)))?;
+        }
         let others: Vec<String> = card
             .answers
             .iter()
-            .skip(1)
+            .filter(|k| k.as_str() != shown && **k != best)
             .map(|k| self.story_label(k))
             .collect();
         if !others.is_empty() {
