@@ -450,3 +450,24 @@ fn config_help_lists_the_settings_and_every_subcommand_has_help() {
         assert!(text.contains("Usage: storydrill"), "{sub}: {text}");
     }
 }
+
+#[test]
+fn show_json_carries_the_architecture_diagram() {
+    let env = Env::new();
+    let arch = env.json(&["show", "architecture", "--json"]);
+    let diagram = arch["diagram"].as_str().unwrap();
+    assert!(
+        diagram.contains("NginX") && diagram.contains("存储层"),
+        "{diagram}"
+    );
+    let text = env.ok(&["show", "architecture"]);
+    assert!(
+        text.contains("diagram\n") && text.contains("接入层"),
+        "{text}"
+    );
+    // A story without one has no such field.
+    assert!(env
+        .json(&["show", "docker", "--json"])
+        .get("diagram")
+        .is_none());
+}

@@ -25,6 +25,9 @@ pub struct CardJson<'a> {
     pub state: StateJson,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history: Option<Vec<ReviewJson<'a>>>,
+    /// `show` of a card whose story has a diagram (the architecture template): the diagram, verbatim.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diagram: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -84,16 +87,27 @@ pub fn card_json<'a>(card: &'a Card, history: Option<&'a [Review]>) -> CardJson<
                 })
                 .collect()
         }),
+        diagram: None,
     }
 }
 
 pub fn run(ctx: &Ctx, reference: &str, json: bool) -> anyhow::Result<()> {
     let card = ctx.store.card(reference)?;
     let history = ctx.store.history(card.id)?;
+    let diagram = match &card.story {
+        Some(key) => ctx.store.story(key)?.and_then(|s| s.diagram),
+        None => None,
+    };
     if json {
-        return print_json(&card_json(&card, Some(&history)));
+        let mut out = card_json(&card, Some(&history));
+        out.diagram = diagram;
+        return print_json(&out);
     }
-    print(&render(&card, &history))
+    let mut text = render(&card, &history);
+    if let Some(d) = diagram {
+        let _ = writeln!(text, "\n{}\n{}", paint::cyan("diagram"), sanitize(&d));
+    }
+    print(&text)
 }
 
 pub fn state_line(card: &Card) -> String {
