@@ -184,3 +184,35 @@ fn a_pasted_multi_line_telling_keeps_every_line() {
     p.expect("session: 0 cards").unwrap();
     p.expect(Eof).unwrap();
 }
+
+#[test]
+fn fill_architecture_at_a_terminal_offers_to_correct_numbers_before_saving() {
+    let env = Env::new();
+    let mut p = expectrl::Session::spawn(env.process(&["fill", "architecture"])).unwrap();
+    p.set_expect_timeout(Some(Duration::from_secs(20)));
+    // 8000万 requests a day where 100万 × 50 = 5000万, and 10 servers where 4 do.
+    for line in [
+        "电商", "1000", "500", "100", "50", "8000", "Nginx", "轮询", "1", "1", "500", "10", "1000",
+        "2", "3", "",
+    ] {
+        p.expect(": ").unwrap();
+        p.send(format!("{line}\r")).unwrap();
+    }
+    p.expect("check: requests per day").unwrap();
+    p.expect("correct them now").unwrap();
+    p.send("\r").unwrap();
+    // Asked again, each answer in [brackets]: Enter keeps it.
+    for line in [
+        "", "", "", "", "", "5000", "", "", "", "", "", "4", "", "", "", "",
+    ] {
+        p.expect(": ").unwrap();
+        p.send(format!("{line}\r")).unwrap();
+    }
+    p.expect("save").unwrap();
+    p.send("\r").unwrap();
+    p.expect("saved 15 of 16 answers").unwrap();
+    p.expect(Eof).unwrap();
+    let filled = env.json(&["show", "mine.fill.architecture", "--json"]);
+    let back = filled["back"].as_str().unwrap();
+    assert!(back.contains("5000") && !back.contains("8000"), "{back}");
+}

@@ -112,27 +112,22 @@ pub fn run(ctx: &mut Ctx, args: &FillArgs) -> anyhow::Result<()> {
             );
         }
     }
-    let mut entered = 0;
-    for i in 0..blanks.len() {
-        let shown = fill::question(blanks, &answers, i);
-        let old = &answers[i];
-        let prompt = if old.is_empty() {
-            format!("{shown}: ")
-        } else {
-            format!("{shown} [{}]: ", truncate(old, 30))
-        };
-        match input.read(&prompt, quiet)? {
-            Input::Interrupted => bail!("interrupted; nothing was saved"),
-            Input::Eof => break,
-            Input::Line(l) => match l.trim() {
-                ":q" => break,
-                "" => {}
-                ":-" => answers[i].clear(),
-                text => {
-                    answers[i] = text.to_string();
-                    entered += 1;
-                }
-            },
+    let mut entered = ask_blanks(&mut *input, blanks, &mut answers)?;
+    // The architecture numbers are checked before saving, so a slip is corrected while the user
+    // is at it (piped input gets the same check as warnings after saving).
+    if terminal && story.key == "architecture" {
+        loop {
+            let warnings = architecture_warnings(blanks, &answers);
+            if warnings.is_empty() {
+                break;
+            }
+            for w in &warnings {
+                eprintln!("check: {}", crate::core::text::escape_controls(w));
+            }
+            if !input.confirm("correct them now (Enter keeps an answer)?", true, quiet)? {
+                break;
+            }
+            entered += ask_blanks(&mut *input, blanks, &mut answers)?;
         }
     }
     if terminal && !input.confirm(&format!("save {entered} new answer(s)?"), true, quiet)? {
@@ -198,6 +193,40 @@ pub fn run(ctx: &mut Ctx, args: &FillArgs) -> anyhow::Result<()> {
         args.deck,
         cards.len().saturating_sub(1)
     ))
+}
+
+/// Asks each blank in turn, the answer so far in [brackets] (Enter keeps it, `:-` clears it, `:q`
+/// or the end of input stops); returns how many answers were typed.
+fn ask_blanks(
+    input: &mut dyn prompt::Prompt,
+    blanks: &[Slot],
+    answers: &mut [String],
+) -> anyhow::Result<usize> {
+    let quiet = &mut std::io::sink();
+    let mut entered = 0;
+    for i in 0..blanks.len() {
+        let shown = fill::question(blanks, answers, i);
+        let old = &answers[i];
+        let prompt = if old.is_empty() {
+            format!("{shown}: ")
+        } else {
+            format!("{shown} [{}]: ", truncate(old, 30))
+        };
+        match input.read(&prompt, quiet)? {
+            Input::Interrupted => bail!("interrupted; nothing was saved"),
+            Input::Eof => break,
+            Input::Line(l) => match l.trim() {
+                ":q" => break,
+                "" => {}
+                ":-" => answers[i].clear(),
+                text => {
+                    answers[i] = text.to_string();
+                    entered += 1;
+                }
+            },
+        }
+    }
+    Ok(entered)
 }
 
 /// The architecture check's findings, one line each.

@@ -306,7 +306,90 @@ pub fn cards(
         };
         out.push(card);
     }
+    disambiguate(&mut out, text, blanks, answers);
     out
+}
+
+/// Clauses of context added, at most, to make a fact's cloze tell which fact it asks.
+const MAX_CONTEXT: usize = 3;
+
+/// Two clozes asking the same sentence ("这个项目主要是为[…]人群", once per job) cannot both be
+/// answered: each gets the clauses before it, one more at a time, until it reads differently from
+/// every other card ("主要完成了商城项目，这个项目主要是为[…]人群").
+fn disambiguate(cards: &mut [FillCard], text: &str, blanks: &[Slot], answers: &[String]) {
+    let asked = |c: &FillCard| crate::core::cloze::question(&c.front, 1);
+    for widen in 1..=MAX_CONTEXT {
+        let fronts: Vec<String> = cards.iter().map(asked).collect();
+        let mut changed = false;
+        for (k, card) in cards.iter_mut().enumerate() {
+            let (Some(n), true) = (card.blank, card.cloze) else {
+                continue;
+            };
+            if fronts.iter().filter(|f| **f == fronts[k]).count() < 2 {
+                continue;
+            }
+            let answer = answers.get(n - 1).map(|a| a.trim()).unwrap_or_default();
+            if let Some(front) = context_with(
+                text,
+                blanks,
+                answers,
+                n - 1,
+                &format!("{{{{c1::{answer}}}}}"),
+                widen,
+            ) {
+                card.back = crate::core::cloze::full(&front);
+                card.front = front;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
+/// Blank `index` in its clause and the `widen` clauses before it, `this` in the blank and the other
+/// blanks answered (or as they read in the template).
+fn context_with(
+    text: &str,
+    blanks: &[Slot],
+    answers: &[String],
+    index: usize,
+    this: &str,
+    widen: usize,
+) -> Option<String> {
+    let blank = blanks.get(index)?;
+    let span = blank.span.clone()?;
+    let end = span.end + blank.after.len();
+    let mut start = span.start.checked_sub(blank.before.len())?;
+    for _ in 0..widen {
+        let head = text.get(..start)?.trim_end_matches(CLAUSE_ENDS);
+        start = head
+            .char_indices()
+            .rev()
+            .find(|(_, c)| CLAUSE_ENDS.contains(c))
+            .map_or(0, |(i, c)| i + c.len_utf8());
+    }
+    let mut region = text.get(start..end)?.to_string();
+    for (i, other) in blanks.iter().enumerate().rev() {
+        let Some(o) = other.span.clone() else {
+            continue;
+        };
+        if o.start < start || o.end > end || o.is_empty() {
+            continue;
+        }
+        let fill = if i == index {
+            this.to_string()
+        } else {
+            match (answers.get(i).filter(|a| !a.is_empty()), &other.kind) {
+                (Some(a), _) => a.clone(),
+                (None, SlotKind::Marker(label)) => label.clone(),
+                (None, _) => "____".into(),
+            }
+        };
+        region.replace_range(o.start - start..o.end - start, &fill);
+    }
+    Some(region.replace('\n', "，"))
 }
 
 /// The clause of blank `index` with `this` in the blank and the other blanks answered (or as they
@@ -436,6 +519,28 @@ mod tests {
             cards[3].front
         );
         for c in cards.iter().filter(|c| c.cloze) {
+            crate::core::cloze::check(&c.front).unwrap();
+        }
+    }
+
+    #[test]
+    fn two_facts_in_the_same_sentence_get_the_context_that_tells_them_apart() {
+        let text = "主要完成了______项目，这个项目主要是为______人群；\n后来主要完成了______项目，这个项目主要是为______人群。";
+        let b = blanks("self-intro", text);
+        let answers = strings(&["商城", "学生", "题库", "老师"]);
+        let cards = cards("自我介绍模板", "先做个自我介绍吧。", text, &b, &answers);
+        let asked: Vec<String> = cards[1..]
+            .iter()
+            .map(|c| crate::core::cloze::question(&c.front, 1))
+            .collect();
+        assert_eq!(asked[0], "主要完成了[…]项目");
+        assert_eq!(asked[1], "主要完成了商城项目，这个项目主要是为[…]人群");
+        assert_eq!(asked[3], "后来主要完成了题库项目，这个项目主要是为[…]人群");
+        assert_eq!(
+            cards[2].back,
+            "主要完成了商城项目，这个项目主要是为学生人群"
+        );
+        for c in &cards[1..] {
             crate::core::cloze::check(&c.front).unwrap();
         }
     }
