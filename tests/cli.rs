@@ -3,8 +3,8 @@
 use crate::util::{stderr, stdout, Env};
 use serde_json::Value;
 
-/// Cards in the built-in decks: stories 18 recall + 72 match + 23 cloze, templates 7 + 28 + 7.
-const BUILTIN_CARDS: usize = 155;
+/// Cards in the built-in decks: stories 18 recall + 74 match + 23 cloze, templates 7 + 25 + 7.
+const BUILTIN_CARDS: usize = 154;
 
 fn keys(cards: &Value) -> Vec<String> {
     cards
@@ -56,8 +56,8 @@ fn decks_json_counts_new_due_and_total() {
     assert_eq!(
         decks,
         serde_json::json!([
-            {"name": "stories", "title": "最难的问题 · 18 个故事", "new": 113, "due": 0, "total": 113},
-            {"name": "templates", "title": decks[1]["title"], "new": 42, "due": 0, "total": 42},
+            {"name": "stories", "title": "最难的问题 · 18 个故事", "new": 115, "due": 0, "total": 115},
+            {"name": "templates", "title": decks[1]["title"], "new": 39, "due": 0, "total": 39},
         ])
     );
     env.ok(&["grade", "sharding", "4"]);
@@ -65,17 +65,17 @@ fn decks_json_counts_new_due_and_total() {
     let decks = env.json(&["decks", "--json"]);
     assert_eq!(
         (&decks[0]["new"], &decks[0]["due"]),
-        (&112.into(), &0.into())
+        (&114.into(), &0.into())
     );
     assert_eq!(
         (&decks[1]["new"], &decks[1]["due"]),
-        (&41.into(), &0.into())
+        (&38.into(), &0.into())
     );
     env.at("2027-01-05T09:30:00+08:00");
     let decks = env.json(&["decks", "--json"]);
     assert_eq!(decks[0]["due"], 1);
     assert_eq!(decks[1]["due"], 1);
-    assert_eq!(decks[0]["total"], 113);
+    assert_eq!(decks[0]["total"], 115);
     let text = env.ok(&["decks"]);
     assert!(
         text.lines().nth(1).unwrap().starts_with("stories"),
@@ -94,7 +94,7 @@ fn list_filters_by_deck_kind_and_due() {
     }
 
     let templates = env.json(&["list", "--deck", "templates", "--json"]);
-    assert_eq!(templates.as_array().unwrap().len(), 42);
+    assert_eq!(templates.as_array().unwrap().len(), 39);
     assert!(templates
         .as_array()
         .unwrap()
@@ -102,7 +102,7 @@ fn list_filters_by_deck_kind_and_due() {
         .all(|c| c["deck"] == "templates"));
 
     let matches = env.json(&["list", "--kind", "match", "--json"]);
-    assert_eq!(matches.as_array().unwrap().len(), 100);
+    assert_eq!(matches.as_array().unwrap().len(), 99);
     for card in matches.as_array().unwrap() {
         assert_eq!(card["kind"], "match");
         assert!(!card["answers"].as_array().unwrap().is_empty(), "{card}");
@@ -144,7 +144,7 @@ fn list_filters_by_deck_kind_and_due() {
     );
 
     let text = env.ok(&["list", "--deck", "stories"]);
-    assert_eq!(text.lines().count(), 114, "a header and 113 cards");
+    assert_eq!(text.lines().count(), 116, "a header and 115 cards");
     assert!(text.lines().next().unwrap().contains("front"));
 
     let err = env.fails(&["list", "--deck", "nope"], 1);
