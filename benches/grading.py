@@ -6,9 +6,11 @@ Runs the real binary: `storydrill check KEY - --json` on every telling of recall
 and prints how often the suggested grade lies in the labelled range (per kind), point-level
 precision and recall, and right / refused / wrong resolutions (per form).
 
-    python3 benches/grading.py [DIR] [--bin PATH] [--misses]
+    python3 benches/grading.py [DIR] [--bin PATH] [--misses] [--points-at COMMIT]
 
-Not part of the test suite: the set lives outside the repository.
+The labels are per key point of the decks as they were at one commit (the set's README names it:
+333b8db), so the tellings are judged against those points (`check --point`), read from git; the
+decks may have changed since. Not part of the test suite: the set lives outside the repository.
 """
 import argparse
 import collections
@@ -37,11 +39,31 @@ def load(path):
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
-def recall(binary, db, items, misses):
+def points_at(commit):
+    """The key points of every story of the built-in decks at `commit`, by key (None: no git).
+    A point the deck still has with the same words keeps the ways to say it added since (`||`)."""
+    import tomllib
+    points = {}
+    for deck in ("decks/stories.toml", "decks/templates.toml"):
+        out = subprocess.run(["git", "show", f"{commit}:{deck}"], cwd=ROOT, capture_output=True, text=True)
+        if out.returncode != 0:
+            return None
+        with open(os.path.join(ROOT, deck), "rb") as f:
+            now = {s["key"]: s.get("points", []) for s in tomllib.load(f).get("story", [])}
+        for story in tomllib.loads(out.stdout).get("story", []):
+            current = {p.split("||")[0].strip(): p for p in now.get(story["key"], [])}
+            points[story["key"]] = [current.get(p.strip(), p) for p in story.get("points", [])]
+    return points
+
+
+def recall(binary, db, items, misses, pinned):
     kinds = collections.OrderedDict()
     tp = fp = fn = agree = total_points = 0
     for it in items:
-        got = run(binary, db, ["check", it["key"], "-", "--json"], stdin=it["text"])
+        args = ["check", it["key"], "-", "--json"]
+        for p in (pinned or {}).get(it["key"], []):
+            args += ["--point", p]
+        got = run(binary, db, args, stdin=it["text"])
         lo, hi = it["grade"]
         ok = lo <= got["suggested"] <= hi
         k = kinds.setdefault(it["kind"], [0, 0, []])
@@ -103,7 +125,11 @@ def main():
     ap.add_argument("dir", nargs="?", default=os.path.join(ROOT, "..", "shared", "grading-dev"))
     ap.add_argument("--bin", default=None, help="the storydrill binary [default: build target/release]")
     ap.add_argument("--misses", action="store_true", help="print every disagreement")
+    ap.add_argument("--points-at", default="333b8db", help="judge against the key points at this commit [default: 333b8db, as labelled]")
     args = ap.parse_args()
+    pinned = points_at(args.points_at)
+    if pinned is None:
+        print(f"(no git history for {args.points_at}: judging against the decks' current points)\n")
     binary = args.bin
     if binary is None:
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
@@ -111,7 +137,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         db = os.path.join(tmp, "grading.db")
         print("## Tellings (recall.json)\n")
-        recall(binary, db, load(os.path.join(args.dir, "recall.json")), args.misses)
+        recall(binary, db, load(os.path.join(args.dir, "recall.json")), args.misses, pinned)
         print("## Answers (match.json)\n")
         match(binary, db, load(os.path.join(args.dir, "match.json")), args.misses)
 
