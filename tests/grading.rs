@@ -189,6 +189,17 @@ fn the_user_ticks_a_point_and_the_suggestion_and_the_log_follow() {
             "[true,true,false,false]".into()
         )]
     );
+    // stats counts how often the user changed the judge's ticks.
+    let stats = env.json(&["stats", "--json"]);
+    assert_eq!(
+        stats["grader"],
+        serde_json::json!({"tellings": 1, "points": 4, "changed": 1})
+    );
+    let text = env.ok(&["stats"]);
+    assert!(
+        text.contains("Grader: you changed 1 of 4 key points the judge ticked, over your last 1 typed telling (agreement 75 %)"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -78,7 +78,23 @@ pub fn render(s: &Stats) -> String {
     readiness(&mut out, s);
     confusions(&mut out, s);
     missed_points(&mut out, s);
+    grader(&mut out, s);
     out
+}
+
+fn grader(out: &mut String, s: &Stats) {
+    let g = s.grader;
+    if g.points == 0 {
+        return;
+    }
+    let agree = 100.0 * f64::from(g.points - g.changed) / f64::from(g.points);
+    let _ = writeln!(
+        out,
+        "\nGrader: you changed {} of {} key points the judge ticked, over your last {} (agreement {agree:.0} %)",
+        g.changed,
+        g.points,
+        plural(g.tellings, "typed telling", "typed tellings")
+    );
 }
 
 fn missed_points(out: &mut String, s: &Stats) {

@@ -47,6 +47,9 @@ fn card_line(row: &Row<'_>) -> rusqlite::Result<CardLine> {
     })
 }
 
+/// Typed tellings the grader's agreement is counted over: the latest.
+pub const JUDGEMENTS_COUNTED: usize = 500;
+
 impl Store {
     /// Stories picked in place of others from `from` to `to`: (asked, answered, times), most first.
     pub fn confusions(
@@ -260,8 +263,34 @@ impl Store {
                 });
             }
         }
+        // The latest typed tellings the judge ticked, with the user's ticks: a bounded read.
+        let judgements = self
+            .query(
+                "SELECT j.judged, j.kept FROM review_judgement j
+             JOIN review r ON r.id = j.review_id JOIN card c ON c.id = r.card_id
+             WHERE j.judged IS NOT NULL AND (?1 IS NULL OR c.deck_id = ?1)
+             ORDER BY j.review_id DESC LIMIT ?2",
+                vec![
+                    deck.id.map_or(Value::Null, Value::Integer),
+                    Value::Integer(JUDGEMENTS_COUNTED as i64),
+                ],
+                |r| {
+                    let judged: String = r.get(0)?;
+                    let kept: String = r.get(1)?;
+                    Ok((judged, kept))
+                },
+            )?
+            .into_iter()
+            .filter_map(|(j, k)| {
+                Some((
+                    serde_json::from_str(&j).ok()?,
+                    serde_json::from_str(&k).ok()?,
+                ))
+            })
+            .collect();
         Ok(StatsInput {
             tellings,
+            judgements,
             days,
             cards,
             due,

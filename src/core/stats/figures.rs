@@ -30,6 +30,16 @@ pub struct Stats {
     pub confusions: Vec<Confusion>,
     /// Each story's key point missed most in its latest tellings, most missed first.
     pub missed_points: Vec<MissedPoint>,
+    /// How often the user changed the judge's ticks, over the latest typed tellings.
+    pub grader: Grader,
+}
+
+/// The judge of tellings against the user's word (`:p`): points judged, and changed by the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Grader {
+    pub tellings: u32,
+    pub points: u32,
+    pub changed: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -117,6 +117,8 @@ pub struct StatsInput {
     pub lowest: Vec<CardLine>,
     /// Each story's key points and its latest tellings in the window.
     pub tellings: Vec<StoryTellings>,
+    /// The latest typed tellings' key points: (as the judge ticked them, as the user left them).
+    pub judgements: Vec<(Vec<bool>, Vec<bool>)>,
 }
 
 /// A story's key points and its latest tellings, newest first.

@@ -102,10 +102,24 @@ pub fn compute(input: &StatsInput, today: StudyDay, options: &StatsOptions) -> S
         stories,
         confusions: confusions(&input.confusions, &input.stories),
         missed_points: missed_points(&input.tellings),
+        grader: grader(&input.judgements),
     }
 }
 
 /// Each story's point missed most; the stories whose tellings miss most (as a share) first.
+/// Points judged and points whose tick the user changed, over the given tellings.
+fn grader(judgements: &[(Vec<bool>, Vec<bool>)]) -> Grader {
+    let mut g = Grader::default();
+    for (judged, kept) in judgements {
+        g.tellings += 1;
+        for (a, b) in judged.iter().zip(kept) {
+            g.points += 1;
+            g.changed += u32::from(a != b);
+        }
+    }
+    g
+}
+
 fn missed_points(stories: &[StoryTellings]) -> Vec<MissedPoint> {
     let mut out: Vec<MissedPoint> = stories
         .iter()
