@@ -276,6 +276,11 @@ pub struct ReviewArgs {
     /// Stop after N cards
     #[arg(long, value_name = "N")]
     pub limit: Option<u32>,
+    /// Time each telling: SECONDS to tell it in [default: the telling-seconds setting, 120];
+    /// the time left shows at each line, the time taken and the pace after
+    #[arg(long, value_name = "SECONDS", num_args = 0..=1, default_missing_value = "0",
+          value_parser = clap::value_parser!(u32).range(0..=3600))]
+    pub timed: Option<u32>,
     /// Drill any cards without changing their schedule (e.g. the night before an interview)
     #[arg(long)]
     pub cram: bool,

@@ -35,6 +35,13 @@ pub const SETTINGS: &[Setting] = &[
         max: 100_000,
         help: "due cards reviewed per study day",
     },
+    Setting {
+        key: "telling-seconds",
+        default: 120,
+        min: 10,
+        max: 3_600,
+        help: "the time a telling has in `review --timed`",
+    },
 ];
 
 /// The setting that is a date, not a number: the interview the schedule prepares for (kept with
@@ -74,6 +81,7 @@ pub struct Settings {
     pub rollover_hour: u32,
     pub new_per_day: u32,
     pub reviews_per_day: u32,
+    pub telling_seconds: u32,
 }
 
 impl Default for Settings {
@@ -82,6 +90,7 @@ impl Default for Settings {
             rollover_hour: 4,
             new_per_day: 20,
             reviews_per_day: 200,
+            telling_seconds: 120,
         }
     }
 }
@@ -125,6 +134,7 @@ pub fn load(store: &Store) -> anyhow::Result<Settings> {
         rollover_hour: get(store, "rollover-hour")?,
         new_per_day: get(store, "new-per-day")?,
         reviews_per_day: get(store, "reviews-per-day")?,
+        telling_seconds: get(store, "telling-seconds")?,
     })
 }
 

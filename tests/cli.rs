@@ -281,8 +281,10 @@ fn config_get_set_unset_list_with_validation() {
     assert_eq!(env.ok(&["config", "get", "new-per-day"]), "35\n");
     let list = env.json(&["config", "list", "--json"]);
     let rows = list.as_array().unwrap();
-    assert_eq!(rows.len(), 4, "three numbers and the interview date");
+    assert_eq!(rows.len(), 5, "four numbers and the interview date");
     let new = rows.iter().find(|r| r["key"] == "new-per-day").unwrap();
+    let telling = rows.iter().find(|r| r["key"] == "telling-seconds").unwrap();
+    assert_eq!(telling["default"], 120);
     assert_eq!((&new["value"], &new["default"]), (&35.into(), &20.into()));
     assert!(env.ok(&["config", "list"]).contains("new-per-day"));
     assert!(env.ok(&["config"]).contains("rollover-hour"));

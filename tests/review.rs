@@ -537,3 +537,30 @@ fn a_skipped_card_is_not_counted_due_in_decks() {
     );
     assert_eq!(due(&env), Some(0));
 }
+
+#[test]
+fn a_timed_telling_shows_the_time_left_and_the_pace() {
+    let env = Env::new();
+    let out = env.run_stdin(
+        &[
+            "review", "--kind", "recall", "--limit", "1", "--timed", "30",
+        ],
+        "我们的订单表有两千万行\n\n\n4\n",
+    );
+    let text = stdout(&out);
+    assert!(text.contains("you have 0:30"), "{text}");
+    assert!(text.contains("tell 0:30 left> "), "{text}");
+    assert!(text.contains("told in 0:00 · "), "{text}");
+    assert!(text.contains(" characters a minute"), "{text}");
+    // Without SECONDS, the telling-seconds setting.
+    env.ok(&["config", "set", "telling-seconds", "45"]);
+    let out = env.run_stdin(
+        &["review", "--kind", "recall", "--limit", "1", "--timed"],
+        "\n\n4\n",
+    );
+    let text = stdout(&out);
+    assert!(text.contains("you have 0:45"), "{text}");
+    assert!(text.contains("told aloud in 0:00"), "{text}");
+    let err = env.fails(&["review", "--timed", "99999"], 2);
+    assert!(err.contains("--timed"), "{err}");
+}

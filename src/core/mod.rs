@@ -10,6 +10,7 @@ pub mod fill;
 pub mod interview;
 pub mod judge;
 pub mod model;
+pub mod pace;
 pub mod queue;
 pub mod readiness;
 pub mod sm2;

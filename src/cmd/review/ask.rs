@@ -10,6 +10,7 @@ use super::{elapsed_ms, Asked, Session};
 use crate::core::cloze;
 use crate::core::judge::{self, Resolution};
 use crate::core::model::{Card, CardKind};
+use crate::core::pace;
 use crate::core::queue::Queued;
 use crate::core::text::sanitize;
 use crate::paint;
@@ -331,12 +332,36 @@ impl Session<'_> {
                 "type your telling (an empty line ends it), or press Enter now to tell it aloud"
             )
         ))?;
+        let timed = self.args.timed.map(|s| match s {
+            0 => self.settings.telling_seconds,
+            s => s,
+        });
+        if let Some(limit) = timed {
+            self.say(&format!(
+                "{}\n",
+                paint::dimmed(&format!(
+                    "you have {} (press Enter when done if you tell it aloud)",
+                    pace::clock(limit.into())
+                ))
+            ))?;
+        }
         let shown = Instant::now();
         let mut lines: Vec<String> = Vec::new();
         let mut told = 0;
         loop {
-            let prompt = if lines.is_empty() { "tell> " } else { "   .. " };
-            let line = self.read(prompt)?;
+            // Timed: the time left at each line.
+            let prompt = match (timed, lines.is_empty()) {
+                (Some(limit), first) => {
+                    let left = match pace::left(limit, elapsed_ms(shown) as u64) {
+                        Some(s) => format!("{} left", pace::clock(s)),
+                        None => "time is up".to_string(),
+                    };
+                    format!("{} {left}> ", if first { "tell" } else { "  .." })
+                }
+                (None, true) => "tell> ".to_string(),
+                (None, false) => "   .. ".to_string(),
+            };
+            let line = self.read(&prompt)?;
             if line.trim().is_empty() {
                 break;
             }
@@ -351,6 +376,24 @@ impl Session<'_> {
         }
         let ms = elapsed_ms(shown);
         let telling = lines.join("\n");
+        if let Some(limit) = timed {
+            let p = pace::pace(told, ms as u64, limit);
+            let mut line = match p.per_minute {
+                Some(pm) => format!(
+                    "told in {} · {pm} characters a minute",
+                    pace::clock(p.seconds)
+                ),
+                None => format!("told aloud in {}", pace::clock(p.seconds)),
+            };
+            if let Some(over) = p.over {
+                line.push_str(&format!(
+                    " · {} over your {}: an interviewer's attention fades after about two minutes, so lead with the result",
+                    pace::clock(over),
+                    pace::clock(limit.into())
+                ));
+            }
+            self.say(&format!("{}\n", paint::yellow(&line)))?;
+        }
         let model = match &story {
             Some(s) => self.model_answer(s),
             None => self.wrap(&card.back),
