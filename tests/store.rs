@@ -336,3 +336,62 @@ fn undo_refuses_when_the_card_was_graded_again_since() {
         2
     );
 }
+
+#[test]
+fn a_built_in_story_yields_a_number_your_own_story_already_has() {
+    let env = Env::new();
+    let text = env.write("story.txt", "一个我自己的故事");
+    env.ok(&[
+        "add",
+        "story",
+        "--title",
+        "我的故事",
+        "--text-file",
+        text.to_str().unwrap(),
+        "--point",
+        "要点",
+        "--question",
+        "问题？",
+    ]);
+    let mine = env
+        .json(&["stories", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["deck"] == "mine")
+        .unwrap()["key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // As when a newer storydrill brings a built-in story whose number the user's story already
+    // holds: here hardest-advice (25) was at 99, the user's story at 25, and the templates deck
+    // is loaded again.
+    {
+        let conn = env.sql();
+        conn.execute(
+            "UPDATE story SET number = 99 WHERE key = 'hardest-advice'",
+            [],
+        )
+        .unwrap();
+        conn.execute("UPDATE story SET number = 25 WHERE key = ?1", [&mine])
+            .unwrap();
+        conn.execute("DELETE FROM meta WHERE key = 'builtin-deck:templates'", [])
+            .unwrap();
+    }
+    let stories = env.json(&["stories", "--json"]);
+    let number = |key: &str| {
+        stories
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["key"] == key)
+            .unwrap()["number"]
+            .clone()
+    };
+    assert_eq!(number(&mine), 25, "the user's story keeps its number");
+    assert_eq!(
+        number("hardest-advice"),
+        99,
+        "the built-in one keeps the number it had"
+    );
+}

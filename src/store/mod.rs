@@ -200,7 +200,8 @@ impl Store {
             if self.meta(&meta_key)?.as_deref() == Some(hash.as_str()) {
                 continue;
             }
-            let parsed = builtin::parse_all()?;
+            let mut parsed = builtin::parse_all()?;
+            self.yield_taken_numbers(&mut parsed)?;
             for (d, parsed_deck) in builtin::DECKS.iter().zip(parsed) {
                 // A built-in deck file is the whole deck: what a newer storydrill dropped retires.
                 self.import_deck(&parsed_deck, Retire::Allow)
@@ -216,6 +217,27 @@ impl Store {
                 [],
             )?;
             break;
+        }
+        Ok(())
+    }
+
+    /// A built-in story new in this storydrill may have a number one of the user's own stories
+    /// already holds (`add` numbers after the highest in use): the user's story keeps it, and the
+    /// built-in one takes the next free number (or keeps the one it was given before).
+    fn yield_taken_numbers(&self, decks: &mut [crate::core::deck::Deck]) -> anyhow::Result<()> {
+        let mut stmt = self.conn.prepare("SELECT number, key FROM story")?;
+        let holders: std::collections::HashMap<i64, String> = stmt
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+            .collect::<Result<_, _>>()?;
+        for story in decks.iter_mut().flat_map(|d| d.stories.iter_mut()) {
+            if let Some(n) = story.number {
+                if holders
+                    .get(&i64::from(n))
+                    .is_some_and(|holder| *holder != story.key)
+                {
+                    story.number = None;
+                }
+            }
         }
         Ok(())
     }
