@@ -39,6 +39,18 @@ def load(path):
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
+def stories_at(commit):
+    """The keys of the built-in stories at `commit` (None: no git)."""
+    import tomllib
+    keys = set()
+    for deck in ("decks/stories.toml", "decks/templates.toml"):
+        out = subprocess.run(["git", "show", f"{commit}:{deck}"], cwd=ROOT, capture_output=True, text=True)
+        if out.returncode != 0:
+            return None
+        keys.update(s["key"] for s in tomllib.loads(out.stdout).get("story", []))
+    return keys
+
+
 def points_at(commit):
     """The key points of every story of the built-in decks at `commit`, by key (None: no git).
     A point the deck still has with the same words keeps the ways to say it added since (`||`)."""
@@ -136,6 +148,15 @@ def main():
         binary = os.path.join(ROOT, "target", "release", "storydrill")
     with tempfile.TemporaryDirectory() as tmp:
         db = os.path.join(tmp, "grading.db")
+        # The answers were labelled against the catalog at that commit ("26" had no story then):
+        # stories added since are deleted from this database.
+        then = stories_at(args.points_at)
+        if then is not None:
+            for story in run(binary, db, ["stories", "--json"]):
+                if story["key"] not in then and story["deck"] in ("stories", "templates"):
+                    out = subprocess.run([binary, "--db", db, "delete", story["key"], "--yes"], capture_output=True, text=True)
+                    if out.returncode != 0:
+                        sys.exit(f"could not delete {story['key']}: {out.stderr.strip()}")
         print("## Tellings (recall.json)\n")
         recall(binary, db, load(os.path.join(args.dir, "recall.json")), args.misses, pinned)
         print("## Answers (match.json)\n")

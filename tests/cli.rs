@@ -3,8 +3,8 @@
 use crate::util::{stderr, stdout, Env};
 use serde_json::Value;
 
-/// Cards in the built-in decks: stories 18 recall + 74 match + 23 cloze, templates 7 + 25 + 7.
-const BUILTIN_CARDS: usize = 154;
+/// Cards in the built-in decks: stories 18 recall + 74 match + 23 cloze, templates 13 + 37 + 7.
+const BUILTIN_CARDS: usize = 172;
 
 fn keys(cards: &Value) -> Vec<String> {
     cards
@@ -20,9 +20,9 @@ fn stories_lists_all_18_stories_and_the_templates() {
     let env = Env::new();
     let stories = env.json(&["stories", "--json"]);
     let rows = stories.as_array().unwrap();
-    assert_eq!(rows.len(), 25);
+    assert_eq!(rows.len(), 31);
     let numbers: Vec<u64> = rows.iter().map(|r| r["number"].as_u64().unwrap()).collect();
-    assert_eq!(numbers, (1..=25).collect::<Vec<u64>>());
+    assert_eq!(numbers, (1..=31).collect::<Vec<u64>>());
     assert_eq!(rows[2]["key"], "sharding");
     // 4 (秒杀) is the document's one line, with storydrill's written answer beside it.
     assert_eq!(rows[3]["source"], "seed");
@@ -48,7 +48,7 @@ fn stories_lists_all_18_stories_and_the_templates() {
     assert_eq!(flash["back"], "参考网上秒杀业务分析", "{flash}");
 
     let text = env.ok(&["stories"]);
-    assert_eq!(text.lines().count(), 25, "{text}");
+    assert_eq!(text.lines().count(), 31, "{text}");
     assert!(text.contains("数据库 Sharding"), "{text}");
 }
 
@@ -60,7 +60,7 @@ fn decks_json_counts_new_due_and_total() {
         decks,
         serde_json::json!([
             {"name": "stories", "title": "最难的问题 · 18 个故事", "new": 115, "due": 0, "total": 115},
-            {"name": "templates", "title": decks[1]["title"], "new": 39, "due": 0, "total": 39},
+            {"name": "templates", "title": decks[1]["title"], "new": 57, "due": 0, "total": 57},
         ])
     );
     env.ok(&["grade", "sharding", "4"]);
@@ -72,7 +72,7 @@ fn decks_json_counts_new_due_and_total() {
     );
     assert_eq!(
         (&decks[1]["new"], &decks[1]["due"]),
-        (&38.into(), &0.into())
+        (&56.into(), &0.into())
     );
     env.at("2027-01-05T09:30:00+08:00");
     let decks = env.json(&["decks", "--json"]);
@@ -97,7 +97,7 @@ fn list_filters_by_deck_kind_and_due() {
     }
 
     let templates = env.json(&["list", "--deck", "templates", "--json"]);
-    assert_eq!(templates.as_array().unwrap().len(), 39);
+    assert_eq!(templates.as_array().unwrap().len(), 57);
     assert!(templates
         .as_array()
         .unwrap()
@@ -105,14 +105,14 @@ fn list_filters_by_deck_kind_and_due() {
         .all(|c| c["deck"] == "templates"));
 
     let matches = env.json(&["list", "--kind", "match", "--json"]);
-    assert_eq!(matches.as_array().unwrap().len(), 99);
+    assert_eq!(matches.as_array().unwrap().len(), 111);
     for card in matches.as_array().unwrap() {
         assert_eq!(card["kind"], "match");
         assert!(!card["answers"].as_array().unwrap().is_empty(), "{card}");
         assert_eq!(card["story"], card["answers"][0], "{card}");
     }
     let recall_templates = env.json(&["list", "--deck", "templates", "--kind", "recall", "--json"]);
-    assert_eq!(recall_templates.as_array().unwrap().len(), 7);
+    assert_eq!(recall_templates.as_array().unwrap().len(), 13);
     assert_eq!(
         env.json(&["list", "--kind", "cloze", "--json"])
             .as_array()
