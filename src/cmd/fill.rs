@@ -66,13 +66,18 @@ pub fn run(ctx: &mut Ctx, args: &FillArgs) -> anyhow::Result<()> {
     let all = templates(ctx)?;
     let Some(reference) = &args.template else {
         let mut out = String::new();
+        let width = all
+            .iter()
+            .map(|(s, _)| s.key.chars().count())
+            .max()
+            .unwrap_or(0);
         for (s, blanks) in &all {
             let answered = previous(ctx, &args.deck, &s.key)?
                 .iter()
                 .filter(|a| !a.is_empty())
                 .count();
             out.push_str(&format!(
-                "{:>3}  {:<13} {}  {answered}/{} filled\n",
+                "{:>3}  {:<width$} {}  {answered}/{} filled\n",
                 s.number,
                 s.key,
                 crate::core::text::pad(&truncate(&sanitize(&s.title), 30), 30),
