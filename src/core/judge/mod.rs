@@ -81,32 +81,18 @@ pub fn suggest_recall(judged: &[bool], contradicted: usize, keyword_list: bool) 
 }
 
 /// A telling that is a list of words rather than sentences: no sentence punctuation (。，!? …),
-/// and several pieces between separators, each short (a Latin word counting as one character:
-/// "promotion_rule" is one word).
+/// and several pieces between separators, each short (`normal::units`: a Latin word counts as one
+/// character).
 pub fn is_keyword_list(telling: &str) -> bool {
     if telling.contains(['。', '，', ',', '！', '？', '!', '?']) {
         return false;
     }
     let pieces: Vec<usize> = telling
         .split(|c: char| matches!(c, '、' | '；' | ';' | '/' | '|' | '\n') || c.is_whitespace())
-        .map(units)
+        .map(normal::units)
         .filter(|n| *n > 0)
         .collect();
     pieces.len() >= 3 && pieces.iter().all(|n| *n <= 10)
-}
-
-/// Length in characters, a run of Latin letters, digits and signs counting as one.
-fn units(piece: &str) -> usize {
-    let mut n = 0;
-    let mut latin = false;
-    for c in piece.chars() {
-        let l = c.is_ascii_graphic();
-        if !l || !latin {
-            n += 1;
-        }
-        latin = l;
-    }
-    n
 }
 
 /// Below this share of a story's key-point vocabulary a telling is of another story.

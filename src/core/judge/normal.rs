@@ -48,6 +48,21 @@ pub enum Tok {
 
 pub use crate::core::text::fold_width;
 
+/// Length in characters, a run of ASCII letters and digits counting as one ("promotion_rule" is
+/// three: promotion, _, rule).
+pub fn units(text: &str) -> usize {
+    let mut n = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        let latin = c.is_ascii_alphanumeric();
+        if !latin || !in_word {
+            n += 1;
+        }
+        in_word = latin;
+    }
+    n
+}
+
 pub fn is_han(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FFFF}')
 }

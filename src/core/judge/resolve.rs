@@ -11,7 +11,7 @@ use pinyin::ToPinyinMulti;
 
 use super::synonyms::Synonyms;
 use super::{CatalogEntry, Resolution};
-use crate::core::judge::normal::{fold_width, is_han};
+use crate::core::judge::normal::{fold_width, is_han, units};
 
 /// Longest answer looked at: an answer names a story in a few words.
 const MAX_ANSWER_CHARS: usize = 60;
@@ -295,20 +295,6 @@ fn covered_units(chars: &[char], covered: &[bool]) -> usize {
         if covered[i] && word_start {
             n += 1;
         }
-    }
-    n
-}
-
-/// An answer's length in characters, a Latin word counting as one.
-fn units(wanted: &str) -> usize {
-    let mut n = 0;
-    let mut in_word = false;
-    for c in wanted.chars() {
-        let latin = c.is_ascii_alphanumeric();
-        if !latin || !in_word {
-            n += 1;
-        }
-        in_word = latin;
     }
     n
 }

@@ -93,15 +93,15 @@ pub struct Synonyms {
 impl Synonyms {
     /// The built-in table with `extra` groups (a deck's `[synonyms]`: word → its equals).
     pub fn with(extra: &[(String, Vec<String>)]) -> Synonyms {
-        let mut pairs = Vec::new();
+        // A variant is taken once, the first time it is given (a deck's before the built-in
+        // table); kept in a set, as a deck may give up to 100,000 of them.
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        let mut seen: std::collections::HashSet<String> = Default::default();
         let mut add = |canonical: &str, variants: &mut dyn Iterator<Item = &str>| {
             let canonical = fold_width(canonical);
             for v in variants {
                 let v = fold_width(v);
-                if !v.is_empty()
-                    && v != canonical
-                    && !pairs.iter().any(|(p, _): &(String, String)| *p == v)
-                {
+                if !v.is_empty() && v != canonical && seen.insert(v.clone()) {
                     pairs.push((v, canonical.clone()));
                 }
             }
@@ -115,7 +115,7 @@ impl Synonyms {
         // Each group's own word maps to itself, so that "删除" is read whole before its "删".
         let words: Vec<String> = pairs.iter().map(|(_, c)| c.clone()).collect();
         for w in words {
-            if !pairs.iter().any(|(v, _)| *v == w) {
+            if seen.insert(w.clone()) {
                 pairs.push((w.clone(), w));
             }
         }
