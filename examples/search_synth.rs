@@ -93,6 +93,7 @@ fn main() -> anyhow::Result<()> {
                 questions: vec![],
                 clozes: vec![],
                 cards: cards(n),
+                followups: vec![],
                 filled: vec![],
                 synonyms: None,
             };
@@ -111,6 +112,7 @@ fn main() -> anyhow::Result<()> {
                     tags: b.tags,
                     story: None,
                     answers: vec![],
+                    points: vec![],
                 })
                 .collect();
             std::fs::write(path, exchange::to_anki(&rows, &HashMap::new()))?;

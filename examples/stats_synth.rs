@@ -112,6 +112,7 @@ fn synthetic_deck(rng: &mut Rng, index: usize, cards: usize) -> Deck {
                 text: story_text(rng, topic),
                 written: None,
                 diagram: None,
+                short: None,
                 points: vec![rng.pick(ACTIONS).to_string(), rng.pick(RESULTS).to_string()],
                 tags: vec![],
             }
@@ -163,6 +164,7 @@ fn synthetic_deck(rng: &mut Rng, index: usize, cards: usize) -> Deck {
         questions: deck_questions,
         clozes: deck_clozes,
         cards: deck_basics,
+        followups: vec![],
         filled: vec![],
         synonyms: None,
     }

@@ -209,6 +209,7 @@ fn synth_deck(name: &str, prefix: &str, size: usize, rng: &mut Rng) -> Deck {
                 text: paragraph(rng, sentences),
                 written: None,
                 diagram: None,
+                short: None,
                 points: (0..5).map(|_| sentence(rng)).collect(),
                 tags: vec![],
             }
@@ -262,6 +263,7 @@ fn synth_deck(name: &str, prefix: &str, size: usize, rng: &mut Rng) -> Deck {
         questions,
         clozes,
         cards,
+        followups: vec![],
         filled: vec![],
         synonyms: None,
     }

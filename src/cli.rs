@@ -284,6 +284,10 @@ pub struct ReviewArgs {
     /// Drill any cards without changing their schedule (e.g. the night before an interview)
     #[arg(long)]
     pub cram: bool,
+    /// Tell the 30-second versions: the stories that have one, each against a 30-second clock
+    /// (or --timed SECONDS), its short version shown after; schedules stay as they are, as in --cram
+    #[arg(long)]
+    pub short: bool,
     /// Only the cards of this story: its number or key (repeat for more)
     #[arg(long = "story", value_name = "N|KEY")]
     pub stories: Vec<String>,

@@ -81,6 +81,7 @@ enum Target {
     Question(String),
     Cloze(String),
     Basic(String),
+    Followup(String),
     Filled(String),
 }
 
@@ -98,6 +99,7 @@ impl Target {
             CardKind::Match => Some(Target::Question(card.key.clone())),
             CardKind::Cloze => Some(Target::Cloze(card.key.clone())),
             CardKind::Basic => Some(Target::Basic(card.key.clone())),
+            CardKind::Followup => Some(Target::Followup(card.key.clone())),
         };
         match entry {
             Some(e) if !card.retired => Ok(e),
@@ -115,6 +117,7 @@ impl Target {
             Target::Question(k) => format!("question {k}"),
             Target::Cloze(k) => format!("cloze {k}"),
             Target::Basic(k) => format!("card {k}"),
+            Target::Followup(k) => format!("follow-up {k}"),
             Target::Filled(t) => format!("filled template {t}"),
         }
     }
@@ -128,6 +131,7 @@ impl Target {
             questions: vec![],
             clozes: vec![],
             cards: vec![],
+            followups: vec![],
             filled: vec![],
             synonyms: None,
         };
@@ -159,6 +163,14 @@ impl Target {
             Target::Basic(k) => {
                 out.cards = deck.cards.iter().filter(|c| &c.key == k).cloned().collect()
             }
+            Target::Followup(k) => {
+                out.followups = deck
+                    .followups
+                    .iter()
+                    .filter(|f| &f.key == k)
+                    .cloned()
+                    .collect()
+            }
             Target::Filled(t) => {
                 out.filled = deck
                     .filled
@@ -183,6 +195,7 @@ impl Target {
             + edited.questions.len()
             + edited.clozes.len()
             + edited.cards.len()
+            + edited.followups.len()
             + edited.filled.len();
         let key_changed = |was: &str, now: &str| -> Result<(), String> {
             if was != now {
@@ -221,6 +234,11 @@ impl Target {
                 let c = edited.cards.first().ok_or_else(wrong)?;
                 key_changed(k, &c.key)?;
                 put(&mut deck.cards, c, |x| &x.key == k);
+            }
+            Target::Followup(k) => {
+                let f = edited.followups.first().ok_or_else(wrong)?;
+                key_changed(k, &f.key)?;
+                put(&mut deck.followups, f, |x| &x.key == k);
             }
             Target::Filled(t) => {
                 let f = edited.filled.first().ok_or_else(wrong)?;

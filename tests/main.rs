@@ -6,6 +6,7 @@ mod util;
 
 mod cli;
 mod decks;
+mod followups;
 mod fuzz;
 mod grading;
 mod personal;

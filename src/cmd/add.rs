@@ -180,6 +180,7 @@ fn story(ctx: &mut Ctx, args: StoryArgs) -> anyhow::Result<()> {
             text,
             written: None,
             diagram: None,
+            short: None,
             points,
             tags: vec![],
         });

@@ -20,6 +20,11 @@ pub struct CardJson<'a> {
     pub story: Option<&'a str>,
     pub answers: &'a [String],
     pub tags: &'a [String],
+    /// A follow-up's key points and what it probes.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub points: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<&'a str>,
     pub suspended: bool,
     pub retired: bool,
     pub state: StateJson,
@@ -63,6 +68,8 @@ pub fn card_json<'a>(card: &'a Card, history: Option<&'a [Review]>) -> CardJson<
         story: card.story.as_deref(),
         answers: &card.answers,
         tags: &card.tags,
+        points: &card.points,
+        why: card.why.as_deref(),
         suspended: card.suspended,
         retired: card.retired,
         state: StateJson {
@@ -151,6 +158,24 @@ pub fn render(card: &Card, history: &[Review]) -> String {
     let _ = writeln!(out, "\n{}\n{}", paint::cyan("front"), sanitize(&card.front));
     if !card.back.is_empty() {
         let _ = writeln!(out, "\n{}\n{}", paint::cyan("back"), sanitize(&card.back));
+    }
+    if !card.points.is_empty() {
+        let _ = writeln!(out, "\n{}", paint::cyan("key points"));
+        for p in &card.points {
+            let _ = writeln!(
+                out,
+                "  • {}",
+                sanitize(crate::core::judge::recall::shown(p))
+            );
+        }
+    }
+    if let Some(why) = &card.why {
+        let _ = writeln!(
+            out,
+            "\n{}\n{}",
+            paint::cyan("what it probes"),
+            sanitize(why)
+        );
     }
     if !history.is_empty() {
         let _ = writeln!(out, "\n{}", paint::cyan("history"));

@@ -18,6 +18,9 @@ pub enum CardKind {
     Cloze,
     /// Front and back.
     Basic,
+    /// A follow-up question (追问) on a story, answered like a telling and judged by its own key
+    /// points.
+    Followup,
 }
 
 impl CardKind {
@@ -27,6 +30,7 @@ impl CardKind {
             CardKind::Recall => "recall",
             CardKind::Cloze => "cloze",
             CardKind::Basic => "basic",
+            CardKind::Followup => "followup",
         }
     }
 
@@ -36,6 +40,7 @@ impl CardKind {
             "recall" => Some(CardKind::Recall),
             "cloze" => Some(CardKind::Cloze),
             "basic" => Some(CardKind::Basic),
+            "followup" => Some(CardKind::Followup),
             _ => None,
         }
     }
@@ -54,6 +59,10 @@ pub struct Card {
     /// Accepted story keys of a match card.
     pub answers: Vec<String>,
     pub tags: Vec<String>,
+    /// A follow-up's key points (empty for other kinds: a recall card's are its story's).
+    pub points: Vec<String>,
+    /// A follow-up: what the interviewer probes with it.
+    pub why: Option<String>,
     pub suspended: bool,
     pub retired: bool,
     pub buried_until: Option<StudyDay>,
@@ -74,6 +83,8 @@ pub struct CatalogStory {
     pub text: String,
     pub written: Option<String>,
     pub diagram: Option<String>,
+    /// The 30-second version (`review --short`).
+    pub short: Option<String>,
     pub points: Vec<String>,
 }
 

@@ -1,5 +1,8 @@
 //! A timed telling (`review --timed`): the time it took against the time it had, and its pace.
 
+/// The time a story's short version is told in (`review --short`).
+pub const SHORT_SECONDS: u32 = 30;
+
 /// How a timed telling went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pace {

@@ -7,10 +7,13 @@
 //!    `EVIDENCE_DAYS` (30) days, when the story has question cards;
 //! 3. its recall card was reviewed within the last 14 days;
 //! 4. with an interview date ahead: its recall card is next due on or before the day before the
-//!    interview (so it is told once more before it).
+//!    interview (so it is told once more before it);
+//! 5. when it has follow-up cards (追问, not suspended): each has been answered, and each one's
+//!    last scheduled grade was 4 or 5 — a story whose follow-ups fail is not ready.
 //!
 //! The **score** (0–1) orders stories, weakest first: what is known of the story — the mean of the
-//! last recall grade / 5 and the match accuracy, where known — times ½ + ½ × freshness (freshness
+//! last recall grade / 5, the match accuracy and the answered follow-ups' mean last grade / 5,
+//! where known — times ½ + ½ × freshness (freshness
 //! is 1 on the day of the last review and 0 at 14 days), so a failed telling is weaker than a good
 //! one gone stale. A story only asked about so far (presented, its questions answered, never told)
 //! scores by its questions, at half freshness; a story never reviewed at all has no score.
@@ -42,6 +45,9 @@ pub struct Evidence {
     /// Question answers judged in the window, and how many were right.
     pub match_answers: u32,
     pub match_right: u32,
+    /// The last scheduled grade of each of its follow-up cards (not suspended); None: never
+    /// answered.
+    pub followups: Vec<Option<u8>>,
 }
 
 /// One thing that keeps a story from being ready; shown and serialized as words.
@@ -56,6 +62,10 @@ pub enum Missing {
     Stale(i64),
     /// The day the recall card is due, on or after the interview.
     DueAfterInterview(StudyDay),
+    /// Follow-ups never answered, of how many.
+    FollowupsUnanswered(u32, u32),
+    /// Follow-ups whose last grade was below 4, of how many.
+    FollowupsFailing(u32, u32),
 }
 
 impl std::fmt::Display for Missing {
@@ -68,6 +78,12 @@ impl std::fmt::Display for Missing {
             Missing::Stale(days) => write!(f, "last told {days} days ago"),
             Missing::DueAfterInterview(due) => {
                 write!(f, "not due again before the interview ({due})")
+            }
+            Missing::FollowupsUnanswered(n, of) => {
+                write!(f, "{n} of {of} follow-ups never answered")
+            }
+            Missing::FollowupsFailing(n, of) => {
+                write!(f, "{n} of {of} follow-ups failed last time")
             }
         }
     }
@@ -115,13 +131,30 @@ pub fn assess(e: &Evidence, today: StudyDay, interview: Option<StudyDay>) -> Rea
             missing.push(Missing::DueAfterInterview(due));
         }
     }
+    let of = e.followups.len() as u32;
+    let answered: Vec<u8> = e.followups.iter().flatten().copied().collect();
+    let unanswered = of - answered.len() as u32;
+    if unanswered > 0 {
+        missing.push(Missing::FollowupsUnanswered(unanswered, of));
+    }
+    let failing = answered.iter().filter(|g| **g < READY_GRADE).count() as u32;
+    if failing > 0 {
+        missing.push(Missing::FollowupsFailing(failing, of));
+    }
+    let followup_knowledge = (!answered.is_empty()).then(|| {
+        answered.iter().map(|g| f64::from(*g)).sum::<f64>() / (5.0 * answered.len() as f64)
+    });
     let freshness = age.map_or(0.0, |d| {
         1.0 - (d.max(0) as f64 / FRESH_DAYS as f64).min(1.0)
     });
-    let known: Vec<f64> = [e.last_grade.map(|q| f64::from(q.get()) / 5.0), accuracy]
-        .into_iter()
-        .flatten()
-        .collect();
+    let known: Vec<f64> = [
+        e.last_grade.map(|q| f64::from(q.get()) / 5.0),
+        accuracy,
+        followup_knowledge,
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     // Rounded to thousandths so equal scores tie exactly. Questions answered before the first
     // telling already say something: a story whose questions all fail is weak, told or not.
     let score = (!known.is_empty()).then(|| {
@@ -226,7 +259,29 @@ mod tests {
             has_questions: true,
             match_answers: of,
             match_right: right,
+            followups: vec![],
         }
+    }
+
+    #[test]
+    fn follow_ups_must_all_be_answered_and_pass() {
+        let today = day(10);
+        let mut e = told(5, 9, 5, 5);
+        let without = assess(&e, today, None);
+        assert!(without.ready);
+        e.followups = vec![Some(5), None, Some(2), Some(4)];
+        let with = assess(&e, today, None);
+        assert_eq!(
+            words(&with),
+            vec![
+                "1 of 4 follow-ups never answered",
+                "1 of 4 follow-ups failed last time"
+            ]
+        );
+        // The answered follow-ups' mean grade (11 / 15) joins what is known, lowering the score.
+        assert!(with.score < without.score, "{with:?} {without:?}");
+        e.followups = vec![Some(4), Some(5)];
+        assert!(assess(&e, today, None).ready);
     }
 
     #[test]

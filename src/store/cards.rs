@@ -10,14 +10,18 @@ use crate::core::types::{CardId, StudyDay};
 
 pub(super) const CARD_COLUMNS: &str = "c.id, c.key, d.name, c.kind, s.key, c.front, c.back, c.answers, c.tags, \
      c.suspended, c.retired, c.buried_until, c.repetitions, c.easiness, c.interval_days, c.due, c.lapses, \
-     c.reviews, c.last_review";
+     c.reviews, c.last_review, c.points, c.why";
+/// How many columns `CARD_COLUMNS` has: a query's own columns come after them.
+pub(super) const CARD_COLUMN_COUNT: usize = 21;
 pub(super) const CARD_FROM: &str =
     "FROM card c JOIN deck d ON d.id = c.deck_id LEFT JOIN story s ON s.id = c.story_id";
 
 /// The light row of a candidate: its story's recall card counts as seen once reviewed or presented.
 const CANDIDATE_COLUMNS: &str = "c.id, c.kind, s.key, c.due,
     EXISTS (SELECT 1 FROM card r WHERE r.story_id = c.story_id AND r.kind = 'recall' AND r.reviews > 0)
-    OR EXISTS (SELECT 1 FROM presented p WHERE p.story_id = c.story_id)";
+    OR EXISTS (SELECT 1 FROM presented p WHERE p.story_id = c.story_id),
+    c.kind = 'followup'
+    AND EXISTS (SELECT 1 FROM card r WHERE r.story_id = c.story_id AND r.kind = 'recall' AND r.reviews > 0)";
 const CANDIDATE_FROM: &str = "FROM card c LEFT JOIN story s ON s.id = c.story_id";
 /// The cards `fill` made (`<deck>.fill.<template>…`), by a range of the key index per deck ('/'
 /// follows '.'), so finding them costs the same at 100,000 cards as at 100.
@@ -64,6 +68,8 @@ pub(super) fn card_from_row(row: &Row<'_>) -> rusqlite::Result<Card> {
         back: row.get(6)?,
         answers: list(row, 7)?,
         tags: list(row, 8)?,
+        points: list(row, 19)?,
+        why: row.get(20)?,
         suspended: row.get(9)?,
         retired: row.get(10)?,
         buried_until: row.get(11)?,
@@ -85,7 +91,7 @@ pub(super) fn list(row: &Row<'_>, i: usize) -> rusqlite::Result<Vec<String>> {
 
 const STORY_COLUMNS: &str =
     "s.key, s.number, s.title, d.name, s.kind, s.source, s.aliases, s.prompt, s.text, \
-     s.written, s.diagram, s.points";
+     s.written, s.diagram, s.points, s.short";
 
 fn story_from_row(row: &Row<'_>) -> rusqlite::Result<CatalogStory> {
     Ok(CatalogStory {
@@ -101,6 +107,7 @@ fn story_from_row(row: &Row<'_>) -> rusqlite::Result<CatalogStory> {
         written: row.get(9)?,
         diagram: row.get(10)?,
         points: list(row, 11)?,
+        short: row.get(12)?,
     })
 }
 
@@ -226,6 +233,7 @@ impl Store {
         let mut rows = self.candidates(&sql, StudyDay::LAST, filter, u32::MAX)?;
         for c in &mut rows {
             c.recall_seen = true;
+            c.recall_told = true;
         }
         Ok(rows)
     }
@@ -257,6 +265,7 @@ impl Store {
                     story: r.get(2)?,
                     due: r.get(3)?,
                     recall_seen: r.get(4)?,
+                    recall_told: r.get(5)?,
                     readiness: None,
                     own: false,
                 })
@@ -345,6 +354,15 @@ impl Store {
                 aliases: list(r, 3)?,
             })
         })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The current stories that have a 30-second version, by number (`review --short`).
+    pub fn stories_with_short(&self) -> anyhow::Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT key FROM story WHERE retired = 0 AND short IS NOT NULL ORDER BY number",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -510,6 +528,11 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn card_column_count_counts_card_columns() {
+        assert_eq!(CARD_COLUMNS.split(',').count(), CARD_COLUMN_COUNT);
+    }
     use crate::core::queue::may_show;
 
     /// The SQL of `session_candidates` and `queue::may_show` are one rule: for every filter, the

@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashSet};
 use super::cards::list;
 use super::import::import_in;
 use super::Store;
-use crate::core::deck::{self, Basic, Cloze, Deck, Filled, Question};
+use crate::core::deck::{self, Basic, Cloze, Deck, Filled, Question, Source};
 use crate::core::model::CardKind;
 
 /// Told how many cards of a deck have been written so far, and of how many.
@@ -104,6 +104,7 @@ impl Store {
                     questions: vec![],
                     clozes: vec![],
                     cards: vec![],
+                    followups: vec![],
                     filled: vec![],
                     synonyms: None,
                 },
@@ -244,7 +245,7 @@ pub(super) fn export_in(conn: &Connection, name: &str) -> anyhow::Result<Option<
     let synonyms: Vec<(String, Vec<String>)> = serde_json::from_str(&synonyms)?;
     let mut stmt = conn.prepare(
         "SELECT s.key, s.number, s.title, s.kind, s.source, s.aliases, s.prompt, s.text, s.written, s.diagram,
-                s.points, coalesce(c.tags, '[]')
+                s.points, coalesce(c.tags, '[]'), s.short
          FROM story s LEFT JOIN card c ON c.key = s.key || '.recall'
          WHERE s.deck_id = ?1 AND s.retired = 0 ORDER BY s.position, s.id",
     )?;
@@ -261,6 +262,7 @@ pub(super) fn export_in(conn: &Connection, name: &str) -> anyhow::Result<Option<
                 text: r.get(7)?,
                 written: r.get(8)?,
                 diagram: r.get(9)?,
+                short: r.get(12)?,
                 points: list(r, 10)?,
                 tags: list(r, 11)?,
             })
@@ -277,7 +279,8 @@ pub(super) fn export_in(conn: &Connection, name: &str) -> anyhow::Result<Option<
         })?
         .collect::<Result<Vec<_>, _>>()?;
     let mut stmt = conn.prepare(
-        "SELECT c.kind, c.key, s.key, c.front, c.back, c.answers, c.tags
+        "SELECT c.kind, c.key, s.key, c.front, c.back, c.answers, c.tags, c.points, c.why,
+                c.source
          FROM card c LEFT JOIN story s ON s.id = c.story_id
          WHERE c.deck_id = ?1 AND c.retired = 0 AND c.kind != 'recall' ORDER BY c.position, c.id",
     )?;
@@ -289,6 +292,7 @@ pub(super) fn export_in(conn: &Connection, name: &str) -> anyhow::Result<Option<
         questions: vec![],
         clozes: vec![],
         cards: vec![],
+        followups: vec![],
         filled,
     };
     let mut rows = stmt.query([deck_id])?;
@@ -315,6 +319,16 @@ pub(super) fn export_in(conn: &Connection, name: &str) -> anyhow::Result<Option<
                 key,
                 story,
                 text: front,
+                tags,
+            }),
+            CardKind::Followup => out.followups.push(deck::Followup {
+                key,
+                story: story.unwrap_or_default(),
+                source: r.get::<_, Option<Source>>(9)?.unwrap_or(Source::Written),
+                question: front,
+                answer: back,
+                points: list(r, 7)?,
+                why: r.get::<_, Option<String>>(8)?.unwrap_or_default(),
                 tags,
             }),
             _ => out.cards.push(Basic {

@@ -49,18 +49,20 @@ pub(super) fn import_in(
     tx.execute_batch(
         "CREATE TEMP TABLE IF NOT EXISTS import_card (
             position INTEGER PRIMARY KEY, key TEXT NOT NULL, kind TEXT NOT NULL, story TEXT,
-            front TEXT NOT NULL, back TEXT NOT NULL, answers TEXT NOT NULL, tags TEXT NOT NULL);
+            front TEXT NOT NULL, back TEXT NOT NULL, answers TEXT NOT NULL, tags TEXT NOT NULL,
+            points TEXT NOT NULL DEFAULT '[]', why TEXT, source TEXT);
          DELETE FROM temp.import_card;",
     )?;
     let mut stage = tx.prepare_cached(
-        "INSERT INTO temp.import_card (position, key, kind, story, front, back, answers, tags)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO temp.import_card (position, key, kind, story, front, back, answers, tags, points, why, source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?;
     let mut staged = 0;
     for (position, row) in rows.iter().enumerate() {
         keys.insert(&row.key);
         let answers = to_json(row.answers);
         let tags = to_json(row.tags);
+        let points = to_json(row.points);
         match existing.get(row.key.as_str()) {
             Some(old) => {
                 let same = old.kind == row.kind.as_str()
@@ -68,6 +70,9 @@ pub(super) fn import_in(
                     && old.back == row.back
                     && old.answers == answers
                     && old.tags == tags
+                    && old.points == points
+                    && old.why.as_deref() == row.why
+                    && old.source == row.source
                     && old.story.as_deref() == row.story
                     && old.position == position as i64
                     && !old.retired;
@@ -88,6 +93,9 @@ pub(super) fn import_in(
             &row.back,
             answers,
             tags,
+            points,
+            row.why,
+            row.source,
         ])?;
         staged += 1;
     }
@@ -149,13 +157,13 @@ fn write_stories(tx: &Transaction<'_>, deck_id: i64, deck: &Deck) -> anyhow::Res
         "CREATE TEMP TABLE IF NOT EXISTS import_story (
             position INTEGER PRIMARY KEY, key TEXT NOT NULL, number INTEGER NOT NULL, title TEXT NOT NULL,
             kind TEXT NOT NULL, source TEXT NOT NULL, aliases TEXT NOT NULL, prompt TEXT NOT NULL,
-            text TEXT NOT NULL, written TEXT, diagram TEXT, points TEXT NOT NULL);
+            text TEXT NOT NULL, written TEXT, diagram TEXT, points TEXT NOT NULL, short TEXT);
          DELETE FROM temp.import_story;",
     )?;
     let mut stage = tx.prepare_cached(
         "INSERT INTO temp.import_story (position, key, number, title, kind, source, aliases, prompt, text,
-            written, diagram, points)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            written, diagram, points, short)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?;
     for (position, story) in deck.stories.iter().enumerate() {
         let existing = by_key.get(&story.key).copied();
@@ -206,16 +214,17 @@ fn write_stories(tx: &Transaction<'_>, deck_id: i64, deck: &Deck) -> anyhow::Res
             story.written,
             story.diagram,
             to_json(&story.points),
+            story.short,
         ])?;
     }
     tx.execute(
-        "INSERT INTO story (key, deck_id, number, title, kind, source, aliases, prompt, text, written, diagram, points, position, retired)
-         SELECT key, ?1, number, title, kind, source, aliases, prompt, text, written, diagram, points, position, 0
+        "INSERT INTO story (key, deck_id, number, title, kind, source, aliases, prompt, text, written, diagram, points, short, position, retired)
+         SELECT key, ?1, number, title, kind, source, aliases, prompt, text, written, diagram, points, short, position, 0
          FROM temp.import_story WHERE true ORDER BY position
          ON CONFLICT (key) DO UPDATE SET number = excluded.number, title = excluded.title, kind = excluded.kind,
             source = excluded.source, aliases = excluded.aliases, prompt = excluded.prompt, text = excluded.text,
             written = excluded.written, diagram = excluded.diagram, points = excluded.points,
-            position = excluded.position, retired = 0",
+            short = excluded.short, position = excluded.position, retired = 0",
         [deck_id],
     )?;
     tx.execute("DELETE FROM temp.import_story", [])?;
@@ -230,6 +239,9 @@ struct ExistingCard {
     back: String,
     answers: String,
     tags: String,
+    points: String,
+    why: Option<String>,
+    source: Option<deck::Source>,
     story: Option<String>,
     position: i64,
     retired: bool,
@@ -241,7 +253,8 @@ fn existing_cards(
     deck_id: i64,
 ) -> anyhow::Result<HashMap<String, ExistingCard>> {
     let mut stmt = tx.prepare_cached(
-        "SELECT c.key, c.id, c.kind, c.front, c.back, c.answers, c.tags, s.key, c.position, c.retired
+        "SELECT c.key, c.id, c.kind, c.front, c.back, c.answers, c.tags, s.key, c.position, c.retired,
+                c.points, c.why, c.source
          FROM card c LEFT JOIN story s ON s.id = c.story_id WHERE c.deck_id = ?1",
     )?;
     let mut out = HashMap::new();
@@ -259,6 +272,9 @@ fn existing_cards(
                 story: r.get(7)?,
                 position: r.get(8)?,
                 retired: r.get(9)?,
+                points: r.get(10)?,
+                why: r.get(11)?,
+                source: r.get(12)?,
             },
         );
     }
@@ -281,13 +297,15 @@ fn write_staged_cards(
     progress: Progress<'_>,
 ) -> anyhow::Result<()> {
     let mut write = tx.prepare_cached(
-        "INSERT INTO card (key, deck_id, kind, story_id, front, back, answers, tags, position, retired)
-         SELECT i.key, ?1, i.kind, s.id, i.front, i.back, i.answers, i.tags, i.position, 0
+        "INSERT INTO card (key, deck_id, kind, story_id, front, back, answers, tags, points, why, source,
+                           position, retired)
+         SELECT i.key, ?1, i.kind, s.id, i.front, i.back, i.answers, i.tags, i.points, i.why, i.source,
+                i.position, 0
          FROM temp.import_card i LEFT JOIN story s ON s.key = i.story
          WHERE i.position >= ?2 AND i.position < ?3 ORDER BY i.position
          ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, story_id = excluded.story_id, front = excluded.front,
-            back = excluded.back, answers = excluded.answers, tags = excluded.tags, position = excluded.position,
-            retired = 0",
+            back = excluded.back, answers = excluded.answers, tags = excluded.tags, points = excluded.points,
+            why = excluded.why, source = excluded.source, position = excluded.position, retired = 0",
     )?;
     let mut from = 0;
     while from < total as i64 {

@@ -1,7 +1,7 @@
 //! Schema migrations on `PRAGMA user_version`: each file applied once, in order, in its own transaction.
 
 use anyhow::{bail, Context};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use std::path::Path;
 
 include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
@@ -51,6 +51,20 @@ fn migrate_with(
                 format!("could not back up to {} before migrating", backup.display())
             })?;
     }
+    // Foreign keys are off while migrating (the pragma is a no-op inside a transaction, so it is
+    // set around them): a migration that rebuilds a table drops it while other tables still point
+    // at its rows (SQLite's documented procedure). Each migration is checked before it commits.
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let applied = apply(conn, version, migrations);
+    conn.pragma_update(None, "foreign_keys", true)?;
+    applied
+}
+
+fn apply(
+    conn: &mut Connection,
+    version: u32,
+    migrations: &[(u32, &str, &str)],
+) -> anyhow::Result<()> {
     for (number, name, sql) in migrations.iter().filter(|(n, _, _)| *n > version) {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         // Another storydrill may have migrated while we waited for the lock.
@@ -60,6 +74,12 @@ fn migrate_with(
         }
         tx.execute_batch(sql)
             .with_context(|| format!("migration {name} failed"))?;
+        let broken: Option<String> = tx
+            .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+            .optional()?;
+        if let Some(table) = broken {
+            bail!("migration {name} failed: it left rows of {table} pointing at nothing");
+        }
         tx.pragma_update(None, "user_version", number)?;
         tx.commit()?;
     }
@@ -200,6 +220,68 @@ mod tests {
              VALUES (1, '2027-01-04T01:30:00.000Z', '2027-01-04', 5, 'scheduled', 0, 250, 0, 0, 0, 1, 260, 1, 0, 1);",
         )
         .unwrap();
+    }
+
+    #[test]
+    fn rebuilding_the_card_table_keeps_every_card_review_aggregate_and_search_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("drill.db");
+        let rebuild = MIGRATIONS
+            .iter()
+            .position(|m| m.1.contains("followups"))
+            .unwrap();
+        let mut conn = Connection::open(&path).unwrap();
+        migrate_with(&mut conn, &path, &MIGRATIONS[..1]).unwrap();
+        conn.execute_batch(
+            "INSERT INTO deck (name) VALUES ('d');
+             INSERT INTO card (key, deck_id, kind, front, position) VALUES ('c', 1, 'basic', '慢查询怎么排查', 0);
+             INSERT INTO review (card_id, reviewed_at, day, quality, kind,
+                 before_repetitions, before_easiness, before_interval, before_lapses, before_reviews,
+                 after_repetitions, after_easiness, after_interval, after_lapses, after_reviews)
+             VALUES (1, '2027-01-04T01:30:00.000Z', '2027-01-04', 5, 'scheduled', 0, 250, 0, 0, 0, 1, 260, 1, 0, 1);
+             UPDATE card SET reviews = 1, repetitions = 1, easiness = 260, interval_days = 1, due = '2027-01-05';",
+        )
+        .unwrap();
+        migrate_with(&mut conn, &path, &MIGRATIONS[..rebuild]).unwrap();
+        let snapshot = |conn: &Connection| -> (String, String, i64) {
+            let q = |sql: &str| -> String { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+            (
+                q("SELECT json_group_array(json_array(id, key, kind, front, reviews, easiness, due, last_quality)) FROM card"),
+                q("SELECT json_group_array(json_array(retired, suspended, reviewed, easiness, deck_id, cards)) FROM stats_card"),
+                conn.query_row(
+                    "SELECT count(*) FROM card_fts WHERE card_fts MATCH '慢查询'",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap(),
+            )
+        };
+        let before = snapshot(&conn);
+        migrate_with(&mut conn, &path, MIGRATIONS).unwrap();
+        assert_eq!(snapshot(&conn), before);
+        assert_eq!(before.2, 1);
+        // The new kind is accepted, the review still points at its card, and foreign keys are on.
+        conn.execute(
+            "INSERT INTO card (key, deck_id, kind, front, position, points) VALUES ('f', 1, 'followup', 'q', 1, '[\"p\"]')",
+            [],
+        )
+        .unwrap();
+        let fk: bool = conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert!(fk);
+        let orphans: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM review WHERE card_id NOT IN (SELECT id FROM card)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(orphans, 0);
+        assert!(
+            conn.execute("DELETE FROM card WHERE id = 1", []).is_err(),
+            "the review still refers to it"
+        );
     }
 
     const FAKE_V2: (u32, &str, &str) = (

@@ -167,6 +167,7 @@ fn remove_entry(
             deck.stories.retain(|s| s.key != story);
             deck.clozes
                 .retain(|c| c.story.as_deref() != Some(story.as_str()));
+            deck.followups.retain(|f| f.story != story);
             for q in &mut deck.questions {
                 q.answers.retain(|a| *a != story);
             }
@@ -176,6 +177,7 @@ fn remove_entry(
         CardKind::Match => deck.questions.retain(|q| q.key != card.key),
         CardKind::Cloze => deck.clozes.retain(|c| c.key != card.key),
         CardKind::Basic => deck.cards.retain(|c| c.key != card.key),
+        CardKind::Followup => deck.followups.retain(|f| f.key != card.key),
     }
     Ok(())
 }

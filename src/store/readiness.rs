@@ -7,6 +7,25 @@ use super::Store;
 use crate::core::readiness::Evidence;
 use crate::core::types::StudyDay;
 
+/// A story's follow-ups' last grades, as a JSON list (null: never answered), from the
+/// `card_followups` index; `s` is the story. Read by `followup_grades`.
+pub(super) const FOLLOWUP_GRADES: &str = "(SELECT json_group_array(f.last_quality) FROM card f
+    WHERE f.story_id = s.id AND f.kind = 'followup' AND f.retired = 0 AND f.suspended = 0)";
+
+/// The list `FOLLOWUP_GRADES` reads, from column `i`.
+pub(super) fn followup_grades(
+    row: &rusqlite::Row<'_>,
+    i: usize,
+) -> rusqlite::Result<Vec<Option<u8>>> {
+    let text = row.get_ref(i)?.as_str()?;
+    if text == "[]" {
+        return Ok(Vec::new());
+    }
+    serde_json::from_str(text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
 /// Tellings read for the missed key points, newest first: enough for `TELLINGS_COUNTED` of each
 /// of the stories practised lately, bounded so a long history costs nothing more.
 pub const TELLINGS_SCANNED: u32 = 500;
@@ -70,7 +89,8 @@ impl Store {
                     coalesce((SELECT sum(w.match_answers) FROM stats_story w
                               WHERE w.story_id = s.id AND w.day >= ?1 AND w.day <= ?2), 0),
                     coalesce((SELECT sum(w.match_right) FROM stats_story w
-                              WHERE w.story_id = s.id AND w.day >= ?1 AND w.day <= ?2), 0)
+                              WHERE w.story_id = s.id AND w.day >= ?1 AND w.day <= ?2), 0),
+                    {FOLLOWUP_GRADES}
              FROM story s JOIN deck d ON d.id = s.deck_id
              LEFT JOIN card rc ON rc.story_id = s.id AND rc.kind = 'recall' AND rc.retired = 0
              WHERE s.retired = 0 AND {which} ORDER BY s.number"
@@ -89,6 +109,7 @@ impl Store {
                     has_questions: r.get(7)?,
                     match_answers: r.get(8)?,
                     match_right: r.get(9)?,
+                    followups: followup_grades(r, 10)?,
                 },
             })
         })?;

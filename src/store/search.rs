@@ -5,7 +5,7 @@ use rusqlite::params_from_iter;
 use rusqlite::types::Value;
 use std::collections::HashMap;
 
-use super::cards::{card_from_row, CARD_COLUMNS, CARD_FROM};
+use super::cards::{card_from_row, CARD_COLUMNS, CARD_COLUMN_COUNT, CARD_FROM};
 use super::Store;
 use crate::core::model::Card;
 
@@ -133,7 +133,7 @@ impl Store {
             let rows = stmt.query_map(params_from_iter(args), |r| {
                 Ok(SearchHit {
                     card: card_from_row(r)?,
-                    score: r.get(19)?,
+                    score: r.get(CARD_COLUMN_COUNT)?,
                 })
             })?;
             for hit in rows {
@@ -179,7 +179,7 @@ impl Store {
                 let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
                     Ok(SearchHit {
                         card: card_from_row(r)?,
-                        score: r.get(19)?,
+                        score: r.get(CARD_COLUMN_COUNT)?,
                     })
                 })?;
                 let mut found = 0;

@@ -158,7 +158,8 @@ impl Store {
                         CASE WHEN c.suspended = 0 THEN c.due END,
                         c.last_quality,
                         c.last_review,
-                        EXISTS (SELECT 1 FROM card q WHERE q.story_id = s.id AND q.kind = 'match' AND q.retired = 0)
+                        EXISTS (SELECT 1 FROM card q WHERE q.story_id = s.id AND q.kind = 'match' AND q.retired = 0),
+                        {}
                  FROM story s
                  JOIN deck d ON d.id = s.deck_id
                  LEFT JOIN card c ON c.story_id = s.id AND c.kind = 'recall' AND c.retired = 0
@@ -166,6 +167,7 @@ impl Store {
                  WHERE s.retired = 0{}
                  GROUP BY s.number
                  ORDER BY s.number",
+                super::readiness::FOLLOWUP_GRADES,
                 deck.clause("s.deck_id", 3)
             ),
             deck.params(vec![day_value(window_start), day_value(today)]),
@@ -184,6 +186,7 @@ impl Store {
                     last_grade: r.get(10)?,
                     last_review: r.get(11)?,
                     has_questions: r.get(12)?,
+                    followups: super::readiness::followup_grades(r, 13)?,
                 })
             },
         )?;
@@ -489,6 +492,9 @@ mod tests {
                  DROP TABLE stats_day; DROP TABLE stats_story; DROP TABLE stats_confusion; DROP TABLE stats_card;
                  DROP INDEX card_recall; DROP INDEX card_easiness; DROP INDEX card_leech;
                  DROP TRIGGER last_quality_insert; DROP TRIGGER last_quality_delete;
+                 DROP INDEX card_followups; DROP TRIGGER card_revision;
+                 ALTER TABLE card DROP COLUMN points; ALTER TABLE card DROP COLUMN why;
+                 ALTER TABLE card DROP COLUMN source; ALTER TABLE story DROP COLUMN short;
                  ALTER TABLE card DROP COLUMN last_quality;
                  DROP TRIGGER review_judgement_review_delete; DROP TABLE review_judgement;
                  ALTER TABLE deck DROP COLUMN synonyms;

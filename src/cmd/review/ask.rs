@@ -25,6 +25,7 @@ impl Session<'_> {
             CardKind::Recall => self.ask_recall(card),
             CardKind::Cloze => self.ask_cloze(card),
             CardKind::Basic => self.ask_basic(card),
+            CardKind::Followup => self.ask_followup(card),
         }?;
         let points = answered
             .judgement
@@ -323,10 +324,82 @@ impl Session<'_> {
             .as_ref()
             .map(|s| format!("{} {}", s.number, s.title))
             .unwrap_or_else(|| card.key.clone());
+        let short = story
+            .as_ref()
+            .and_then(|s| s.short.as_deref())
+            .filter(|_| self.args.short);
+        let (heading, model) = match (short, &story) {
+            (Some(short), _) => (
+                "Tell it in 30 seconds:",
+                format!(
+                    "{}\n{}",
+                    paint::dimmed("(30-second version written by storydrill)"),
+                    self.wrap(short)
+                ),
+            ),
+            (None, Some(s)) => ("Tell the story:", self.model_answer(s)),
+            (None, None) => ("Tell the story:", self.wrap(&card.back)),
+        };
+        let points = story.as_ref().map(|s| s.points.clone()).unwrap_or_default();
+        self.tell(
+            card,
+            Told {
+                heading: format!("{} {}", paint::bold(heading), sanitize(&title)),
+                model,
+                points,
+                rivals: true,
+                share: 1,
+            },
+        )
+    }
+
+    /// A follow-up (追问): answered like a telling, judged by its own key points, in half a
+    /// telling's time when timed. A telling of another story is not looked for: a follow-up's
+    /// answer may well go beyond its story.
+    fn ask_followup(&mut self, card: &Card) -> Asked<Answered> {
+        let story = match &card.story {
+            Some(key) => self.store.story(key)?,
+            None => None,
+        };
+        let title = story
+            .as_ref()
+            .map(|s| format!("{} {}", s.number, s.title))
+            .unwrap_or_else(|| card.key.clone());
+        let mut model = self.wrap(&card.back);
+        if let Some(why) = &card.why {
+            model.push_str(&format!(
+                "\n{}",
+                paint::dimmed(&self.wrap(&format!("what it probes: {why}")))
+            ));
+        }
+        self.tell(
+            card,
+            Told {
+                heading: format!(
+                    "{} {}",
+                    paint::bold("Follow-up (追问) on"),
+                    sanitize(&title)
+                ),
+                model,
+                points: card.points.clone(),
+                rivals: false,
+                share: 2,
+            },
+        )
+    }
+
+    /// Reads a telling (typed, or told aloud and ticked from a checklist), shows the model answer
+    /// and judges the key points.
+    fn tell(&mut self, card: &Card, told_card: Told) -> Asked<Answered> {
+        let Told {
+            heading,
+            model,
+            points,
+            rivals,
+            share,
+        } = told_card;
         self.say(&format!(
-            "{} {}\n{}\n{}\n",
-            paint::bold("Tell the story:"),
-            sanitize(&title),
+            "{heading}\n{}\n{}\n",
             self.wrap(&card.front),
             paint::dimmed(
                 "type your telling (an empty line ends it), or press Enter now to tell it aloud"
@@ -336,6 +409,7 @@ impl Session<'_> {
             0 => self.settings.telling_seconds,
             s => s,
         });
+        let timed = timed.map(|s| (s / share).max(1));
         if let Some(limit) = timed {
             self.say(&format!(
                 "{}\n",
@@ -394,12 +468,7 @@ impl Session<'_> {
             }
             self.say(&format!("{}\n", paint::yellow(&line)))?;
         }
-        let model = match &story {
-            Some(s) => self.model_answer(s),
-            None => self.wrap(&card.back),
-        };
         self.say(&format!("\n{}\n{model}\n", paint::cyan("model answer")))?;
-        let points = story.as_ref().map(|s| s.points.clone()).unwrap_or_default();
         let judgement = if points.is_empty() {
             None
         } else if telling.trim().is_empty() {
@@ -410,7 +479,7 @@ impl Session<'_> {
                 None => Default::default(),
             };
             let mut verdict = judge::Verdict::of(&telling, &points, &synonyms);
-            if let (true, Some(key)) = (verdict.may_tell_another(), &card.story) {
+            if let (true, true, Some(key)) = (rivals, verdict.may_tell_another(), &card.story) {
                 let rivals = self.store.rival_points(key, judge::RIVALS)?;
                 verdict.against(&telling, &rivals, &synonyms);
             }
@@ -557,6 +626,18 @@ impl Session<'_> {
 }
 
 /// `a`–`d`: which of the four choices.
+/// What a telling is asked and judged with.
+struct Told {
+    heading: String,
+    /// Shown after the telling.
+    model: String,
+    points: Vec<String>,
+    /// Whether to look for a telling of another story.
+    rivals: bool,
+    /// The share of the telling time it gets (2: half).
+    share: u32,
+}
+
 pub(super) fn choice_index(text: &str) -> Option<usize> {
     let mut chars = text.chars();
     let c = chars.next()?.to_ascii_lowercase();

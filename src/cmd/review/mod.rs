@@ -36,6 +36,19 @@ pub const SEED_VAR: &str = "STORYDRILL_SEED";
 
 pub fn run(ctx: &mut Ctx, args: &ReviewArgs) -> anyhow::Result<ExitCode> {
     let seed = seed_from_env()?;
+    // `--short` is a drill of tellings that moves no schedule, timed at 30 seconds.
+    let short_args;
+    let args = if args.short {
+        short_args = ReviewArgs {
+            cram: true,
+            kind: Some(crate::core::model::CardKind::Recall),
+            timed: args.timed.or(Some(crate::core::pace::SHORT_SECONDS)),
+            ..args.clone()
+        };
+        &short_args
+    } else {
+        args
+    };
     let mut input: Box<dyn Prompt> = if args.json {
         // Scripts drive --json: answers are read as lines even from a terminal.
         Box::new(crate::prompt::LinePrompt {

@@ -123,6 +123,19 @@ pub(super) fn select(
             );
         }
     }
+    if args.short {
+        let short = store.stories_with_short()?;
+        stories = if stories.is_empty() {
+            short
+        } else {
+            stories.into_iter().filter(|s| short.contains(s)).collect()
+        };
+        if stories.is_empty() {
+            anyhow::bail!(
+                "no story of this selection has a 30-second version (`short` in its deck file)"
+            );
+        }
+    }
     stories.sort();
     stories.dedup();
     Ok(Selection {

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use super::{filled_key, Deck, StoryKind};
+use super::{filled_key, Deck, Source, StoryKind};
 use crate::core::model::CardKind;
 use crate::core::text::quote;
 
@@ -19,6 +19,28 @@ pub struct CardRow<'a> {
     pub back: String,
     pub answers: &'a [String],
     pub tags: &'a [String],
+    /// A follow-up's key points, what it probes and who wrote it.
+    pub points: &'a [String],
+    pub why: Option<&'a str>,
+    pub source: Option<Source>,
+}
+
+impl CardRow<'_> {
+    /// The fields only a follow-up has, empty; `..CardRow::plain()` fills them in other rows.
+    fn plain() -> CardRow<'static> {
+        CardRow {
+            key: String::new(),
+            kind: CardKind::Basic,
+            story: None,
+            front: "".into(),
+            back: String::new(),
+            answers: &[],
+            tags: &[],
+            points: &[],
+            why: None,
+            source: None,
+        }
+    }
 }
 
 /// A template story, as filling it needs it.
@@ -46,6 +68,7 @@ pub fn cards<'a>(
             back: s.text.clone(),
             answers: &[],
             tags: &s.tags,
+            ..CardRow::plain()
         });
     }
     for q in &deck.questions {
@@ -57,6 +80,7 @@ pub fn cards<'a>(
             back: q.why.clone(),
             answers: &q.answers,
             tags: &q.tags,
+            ..CardRow::plain()
         });
     }
     for c in &deck.clozes {
@@ -68,6 +92,7 @@ pub fn cards<'a>(
             back: crate::core::cloze::full(&c.text),
             answers: &[],
             tags: &c.tags,
+            ..CardRow::plain()
         });
     }
     for b in &deck.cards {
@@ -79,6 +104,21 @@ pub fn cards<'a>(
             back: b.back.clone(),
             answers: &[],
             tags: &b.tags,
+            ..CardRow::plain()
+        });
+    }
+    for f in &deck.followups {
+        rows.push(CardRow {
+            key: f.key.clone(),
+            kind: CardKind::Followup,
+            story: Some(&f.story),
+            front: f.question.as_str().into(),
+            back: f.answer.clone(),
+            answers: &[],
+            tags: &f.tags,
+            points: &f.points,
+            why: Some(f.why.as_str()).filter(|w| !w.is_empty()),
+            source: Some(f.source),
         });
     }
     for f in &deck.filled {
@@ -126,6 +166,7 @@ pub fn cards<'a>(
                 back: card.back,
                 answers: &[],
                 tags: &[],
+                ..CardRow::plain()
             });
         }
     }

@@ -25,6 +25,8 @@ pub struct Deck {
     pub questions: Vec<Question>,
     pub clozes: Vec<Cloze>,
     pub cards: Vec<Basic>,
+    /// Follow-up questions (追问) on the stories.
+    pub followups: Vec<Followup>,
     /// Templates the user filled with their own facts (`storydrill fill`).
     pub filled: Vec<Filled>,
     /// Words the judge of this deck's tellings takes as equal (`[synonyms]`: a word and its
@@ -95,6 +97,8 @@ pub struct Story {
     pub text: String,
     pub written: Option<String>,
     pub diagram: Option<String>,
+    /// A 30-second version (`review --short` drills it); written by storydrill in the built-in decks.
+    pub short: Option<String>,
     pub points: Vec<String>,
     /// Tags of the story's recall card.
     pub tags: Vec<String>,
@@ -152,6 +156,27 @@ pub struct Basic {
     pub tags: Vec<String>,
 }
 
+/// A follow-up question (追问) an interviewer asks after a story: drilled like a telling, judged by
+/// its own key points, due only once the story has been told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Followup {
+    pub key: String,
+    /// The story it follows.
+    pub story: String,
+    pub source: Source,
+    /// As an interviewer asks it.
+    pub question: String,
+    /// The model answer, in the story's voice.
+    pub answer: String,
+    pub points: Vec<String>,
+    /// What the interviewer probes ("" when not said).
+    pub why: String,
+    pub tags: Vec<String>,
+}
+
+/// Key points a follow-up is judged by, at most: a follow-up is answered in under a minute.
+pub const MAX_FOLLOWUP_POINTS: usize = 8;
+
 /// A template filled with the user's own facts: one answer per blank, in order ("" = not answered).
 /// Its cards (a recall card with the answers in the text, a cloze per fact) are made from it on import,
 /// keyed `<deck>.fill.<template>` and `<deck>.fill.<template>.c<N>`.
@@ -191,6 +216,7 @@ pub enum Site {
     Question(usize, Field),
     Cloze(usize, Field),
     Card(usize, Field),
+    Followup(usize, Field),
     Filled(usize, Field),
     /// The `[synonyms]` table.
     Synonyms,
@@ -206,6 +232,7 @@ impl Site {
             Site::Question(i, _) => Site::Question(i, Field::Entry),
             Site::Cloze(i, _) => Site::Cloze(i, Field::Entry),
             Site::Card(i, _) => Site::Card(i, Field::Entry),
+            Site::Followup(i, _) => Site::Followup(i, Field::Entry),
             Site::Filled(i, _) => Site::Filled(i, Field::Entry),
         }
     }
@@ -225,6 +252,9 @@ pub enum Field {
     Story,
     Front,
     Template,
+    /// A follow-up's model answer.
+    Reply,
+    Points,
 }
 
 /// A rule a deck breaks, and where.
@@ -382,6 +412,37 @@ pub fn validate(deck: &Deck, known_story: &dyn Fn(&str) -> bool) -> Result<(), P
             return fail(
                 Site::Card(i, Field::Front),
                 format!("card {}: front is empty", quote(&b.key)),
+            );
+        }
+    }
+    for (i, f) in deck.followups.iter().enumerate() {
+        claim(&f.key, "follow-up", Site::Followup(i, Field::Key))?;
+        let what = |m: &str| format!("follow-up {}: {m}", quote(&f.key));
+        if !exists(&f.story) {
+            return fail(
+                Site::Followup(i, Field::Story),
+                what(&format!("names unknown story {}", quote(&f.story))),
+            );
+        }
+        if f.question.trim().is_empty() {
+            return fail(
+                Site::Followup(i, Field::Text),
+                what("the question is empty"),
+            );
+        }
+        if f.answer.trim().is_empty() {
+            return fail(
+                Site::Followup(i, Field::Reply),
+                what("the model answer is empty"),
+            );
+        }
+        if f.points.is_empty() || f.points.len() > MAX_FOLLOWUP_POINTS {
+            return fail(
+                Site::Followup(i, Field::Points),
+                what(&format!(
+                    "needs 1 to {MAX_FOLLOWUP_POINTS} key points (it is judged by them), has {}",
+                    f.points.len()
+                )),
             );
         }
     }

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use toml::Spanned;
 
 use super::{
-    check_number, clean_tags, validate, Basic, Cloze, Deck, Field, Filled, Question, Site, Source,
-    Story, StoryKind,
+    check_number, clean_tags, validate, Basic, Cloze, Deck, Field, Filled, Followup, Question,
+    Site, Source, Story, StoryKind,
 };
 
 /// Longest message a deck error gives after its file:line:column.
@@ -35,6 +35,8 @@ struct RawDeck {
     cloze: Vec<Spanned<RawCloze>>,
     #[serde(default)]
     card: Vec<Spanned<RawBasic>>,
+    #[serde(default)]
+    followup: Vec<Spanned<RawFollowup>>,
     #[serde(default)]
     filled: Vec<Spanned<RawFilled>>,
     synonyms: Option<Spanned<std::collections::BTreeMap<String, Vec<String>>>>,
@@ -72,8 +74,25 @@ struct RawStory {
     text: Spanned<String>,
     written: Option<String>,
     diagram: Option<String>,
+    short: Option<String>,
     #[serde(default)]
     points: Vec<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFollowup {
+    key: Spanned<String>,
+    story: Spanned<String>,
+    #[serde(default = "default_source")]
+    source: Spanned<String>,
+    question: Spanned<String>,
+    answer: Spanned<String>,
+    points: Spanned<Vec<String>>,
+    #[serde(default)]
+    why: String,
     #[serde(default)]
     tags: Vec<String>,
 }
@@ -189,15 +208,7 @@ pub fn parse(
                 ),
             )
         })?;
-        let source_kind = Source::parse(s.source.get_ref()).ok_or_else(|| {
-            at(
-                s.source.span().start,
-                format!(
-                    "source must be \"seed\" or \"written\", got {:?}",
-                    s.source.get_ref()
-                ),
-            )
-        })?;
+        let source_kind = source_of(&s.source).map_err(|(o, m)| at(o, m))?;
         let title = s.title.get_ref().trim().to_string();
         let prompt = match &s.prompt {
             Some(p) => {
@@ -223,12 +234,8 @@ pub fn parse(
             text: s.text.get_ref().clone(),
             written: s.written.clone().filter(|w| !w.trim().is_empty()),
             diagram: s.diagram.clone().filter(|d| !d.trim().is_empty()),
-            points: s
-                .points
-                .iter()
-                .map(|p| p.trim().to_string())
-                .filter(|p| !p.is_empty())
-                .collect(),
+            short: s.short.clone().filter(|d| !d.trim().is_empty()),
+            points: clean_points(&s.points),
             tags: clean_tags(&s.tags),
         });
     }
@@ -288,6 +295,27 @@ pub fn parse(
         });
     }
 
+    let mut followups = Vec::new();
+    for (i, entry) in raw.followup.iter().enumerate() {
+        let f = entry.get_ref();
+        spans.put(Site::Followup(i, Field::Entry), entry);
+        spans.put(Site::Followup(i, Field::Key), &f.key);
+        spans.put(Site::Followup(i, Field::Story), &f.story);
+        spans.put(Site::Followup(i, Field::Text), &f.question);
+        spans.put(Site::Followup(i, Field::Reply), &f.answer);
+        spans.put(Site::Followup(i, Field::Points), &f.points);
+        followups.push(Followup {
+            key: f.key.get_ref().trim().to_string(),
+            story: f.story.get_ref().trim().to_string(),
+            source: source_of(&f.source).map_err(|(o, m)| at(o, m))?,
+            question: f.question.get_ref().clone(),
+            answer: f.answer.get_ref().clone(),
+            points: clean_points(f.points.get_ref()),
+            why: f.why.trim().to_string(),
+            tags: clean_tags(&f.tags),
+        });
+    }
+
     let mut filled = Vec::new();
     for (i, entry) in raw.filled.iter().enumerate() {
         let f = entry.get_ref();
@@ -319,11 +347,34 @@ pub fn parse(
         questions,
         clozes,
         cards,
+        followups,
         filled,
         synonyms,
     };
     validate(&deck, known_story).map_err(|p| at(spans.offset(p.site), p.message))?;
     Ok(deck)
+}
+
+/// `source = "seed" | "written"`, or where it says something else.
+fn source_of(source: &Spanned<String>) -> Result<Source, (usize, String)> {
+    Source::parse(source.get_ref()).ok_or_else(|| {
+        (
+            source.span().start,
+            format!(
+                "source must be \"seed\" or \"written\", got {:?}",
+                source.get_ref()
+            ),
+        )
+    })
+}
+
+/// Key points as kept: trimmed, empty ones left out.
+fn clean_points(points: &[String]) -> Vec<String> {
+    points
+        .iter()
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 fn line_column(source: &str, offset: usize) -> (usize, usize) {

@@ -35,6 +35,9 @@ pub fn to_toml(deck: &Deck) -> String {
         if let Some(d) = &s.diagram {
             field(&mut out, "diagram", d);
         }
+        if let Some(short) = &s.short {
+            field(&mut out, "short", short);
+        }
         list(&mut out, "points", &s.points);
         tags(&mut out, &s.tags);
     }
@@ -63,6 +66,19 @@ pub fn to_toml(deck: &Deck) -> String {
         field(&mut out, "front", &b.front);
         field(&mut out, "back", &b.back);
         tags(&mut out, &b.tags);
+    }
+    for f in &deck.followups {
+        out.push_str("\n[[followup]]\n");
+        field(&mut out, "key", &f.key);
+        field(&mut out, "story", &f.story);
+        field(&mut out, "source", f.source.as_str());
+        field(&mut out, "question", &f.question);
+        field(&mut out, "answer", &f.answer);
+        list(&mut out, "points", &f.points);
+        if !f.why.is_empty() {
+            field(&mut out, "why", &f.why);
+        }
+        tags(&mut out, &f.tags);
     }
     for f in &deck.filled {
         out.push_str("\n[[filled]]\n");

@@ -110,9 +110,10 @@ pub fn to_anki(rows: &[Row], titles: &HashMap<String, String>) -> String {
         .from_writer(Vec::new());
     for r in rows {
         let mut tags: Vec<String> = r.tags.iter().map(|t| anki_tag(t)).collect();
-        let mut back = r.back.clone();
+        let mut back = super::back_with_points(r).into_owned();
         match r.kind {
             CardKind::Recall => tags.push(format!("{TAG_PREFIX}recall")),
+            CardKind::Followup => tags.push(format!("{TAG_PREFIX}followup")),
             CardKind::Match => {
                 let names: Vec<String> = r
                     .answers

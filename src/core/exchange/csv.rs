@@ -16,7 +16,7 @@ pub fn to_csv(rows: &[Row]) -> String {
             r.deck.as_str(),
             r.kind.as_str(),
             &r.front,
-            &r.back,
+            &super::back_with_points(r),
             &r.tags
                 .iter()
                 .map(|t| anki_tag(t))
@@ -128,7 +128,9 @@ pub fn parse_csv(file: &str, text: &str, default_deck: &str) -> Result<Vec<Row>,
             Some(CardKind::parse(&kind_text).ok_or_else(|| {
                 err(
                     line,
-                    format!("kind must be match, recall, cloze or basic, got {kind_text:?}"),
+                    format!(
+                        "kind must be match, recall, cloze, basic or followup, got {kind_text:?}"
+                    ),
                 )
             })?)
         };

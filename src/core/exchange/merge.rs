@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::{Row, RowError};
-use crate::core::deck::{self, Basic, Cloze, Deck, Question, Source, StoryKind};
+use crate::core::deck::{self, Basic, Cloze, Deck, Followup, Question, Source, StoryKind};
 use crate::core::model::CardKind;
 
 /// A story title from a recall card's prompt, for a story that arrives without one.
@@ -32,6 +32,7 @@ pub fn merge(
         Question(usize),
         Cloze(usize),
         Basic(usize),
+        Followup(usize),
         Story(usize),
     }
     let mut index: HashMap<String, At> = HashMap::new();
@@ -46,6 +47,9 @@ pub fn merge(
     }
     for (i, c) in deck.cards.iter().enumerate() {
         index.insert(c.key.clone(), At::Basic(i));
+    }
+    for (i, f) in deck.followups.iter().enumerate() {
+        index.insert(f.key.clone(), At::Followup(i));
     }
     let mut removed: Vec<At> = Vec::new();
     let mut skipped = 0;
@@ -70,6 +74,7 @@ pub fn merge(
             (Some(At::Question(_)), CardKind::Match)
                 | (Some(At::Cloze(_)), CardKind::Cloze)
                 | (Some(At::Basic(_)), CardKind::Basic)
+                | (Some(At::Followup(_)), CardKind::Followup)
                 | (Some(At::Story(_)), CardKind::Recall)
         );
         if let (Some(at), false) = (existing, same_kind) {
@@ -114,6 +119,7 @@ pub fn merge(
                             text: row.back.clone(),
                             written: None,
                             diagram: None,
+                            short: None,
                             points: vec![],
                             tags: row.tags.clone(),
                         });
@@ -178,23 +184,65 @@ pub fn merge(
                     }
                 }
             }
+            CardKind::Followup => {
+                let story = row.story.clone().unwrap_or_default();
+                if !local_story(&story) && !story_exists(&story) {
+                    return Err(err(format!("the follow-up names unknown story {story:?}")));
+                }
+                let existing = match at {
+                    Some(At::Followup(i)) => Some(&deck.followups[i]),
+                    _ => None,
+                };
+                // A file without the key points keeps the follow-up's (a spreadsheet may drop
+                // them); what it probes lives only in deck files.
+                let points = match (row.points.is_empty(), existing) {
+                    (false, _) => row.points.clone(),
+                    (true, Some(old)) => old.points.clone(),
+                    (true, None) => {
+                        return Err(err(
+                            "a new follow-up needs its key points (after a \"[key points]\" line at the end of its back)"
+                                .into(),
+                        ))
+                    }
+                };
+                let f = Followup {
+                    key: row.key.clone(),
+                    story,
+                    source: existing.map_or(Source::Written, |o| o.source),
+                    question: row.front.clone(),
+                    answer: row.back.clone(),
+                    points,
+                    why: existing.map(|o| o.why.clone()).unwrap_or_default(),
+                    tags: row.tags.clone(),
+                };
+                match at {
+                    Some(At::Followup(i)) => deck.followups[i] = f,
+                    _ => {
+                        deck.followups.push(f);
+                        index.insert(row.key.clone(), At::Followup(deck.followups.len() - 1));
+                    }
+                }
+            }
         }
     }
     // Entries whose key moved to another kind: drop the old ones (by position, last first).
     let mut drop_q: Vec<usize> = Vec::new();
     let mut drop_c: Vec<usize> = Vec::new();
     let mut drop_b: Vec<usize> = Vec::new();
+    let mut drop_f: Vec<usize> = Vec::new();
     for at in removed {
         match at {
             At::Question(i) => drop_q.push(i),
             At::Cloze(i) => drop_c.push(i),
             At::Basic(i) => drop_b.push(i),
+            At::Followup(i) => drop_f.push(i),
             At::Story(_) => {}
         }
     }
     remove_at(&mut deck.questions, drop_q);
     remove_at(&mut deck.clozes, drop_c);
     remove_at(&mut deck.cards, drop_b);
+    remove_at(&mut deck.followups, drop_f);
     Ok(skipped)
 }
 
@@ -229,6 +277,7 @@ mod tests {
                 back: String::new(),
                 tags: vec![],
             }],
+            followups: vec![],
             filled: vec![],
             synonyms: None,
         };

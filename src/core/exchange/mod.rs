@@ -5,8 +5,9 @@
 //!
 //! These formats carry cards (kind, front, back, tags, key); the TOML deck format is the lossless one
 //! (story numbers, aliases, key points and filled templates live only there). In Anki files the
-//! storydrill-only facts ride in tags: `storydrill::recall`, `storydrill::story::KEY`,
-//! `storydrill::answer::KEY` (the stories a question accepts).
+//! storydrill-only facts ride in tags: `storydrill::recall`, `storydrill::followup`,
+//! `storydrill::story::KEY`, `storydrill::answer::KEY` (the stories a question accepts); a
+//! follow-up's key points ride at the end of its back, after `POINTS_MARK`, one a line.
 
 mod anki;
 mod csv;
@@ -44,6 +45,8 @@ pub struct Row {
     pub story: Option<String>,
     /// The stories a question accepts (match cards).
     pub answers: Vec<String>,
+    /// A follow-up's key points.
+    pub points: Vec<String>,
 }
 
 /// Longest reason a row error gives: it may quote the file.
@@ -62,6 +65,7 @@ impl From<crate::core::model::Card> for Row {
             tags: c.tags,
             story: c.story,
             answers: c.answers,
+            points: c.points,
         }
     }
 }
@@ -79,6 +83,33 @@ pub(crate) const TAG_PREFIX: &str = "storydrill::";
 pub(crate) const ANKI_DECK_PREFIX: &str = "storydrill::";
 /// The first line of a question's back in Anki: the accepted stories, for the learner to read.
 pub(crate) const ANSWER_MARK: &str = "→ ";
+
+/// Where a follow-up's key points start in a card file's back: each on its own line after it.
+pub(crate) const POINTS_MARK: &str = "\n\n[key points]\n";
+
+/// A row's back as a card file carries it: a follow-up's key points after its answer.
+pub(crate) fn back_with_points(r: &Row) -> std::borrow::Cow<'_, str> {
+    if r.points.is_empty() {
+        return r.back.as_str().into();
+    }
+    format!("{}{POINTS_MARK}{}", r.back, r.points.join("\n")).into()
+}
+
+/// A follow-up's back from a card file: its answer, and the key points after `POINTS_MARK`.
+pub(crate) fn split_points(back: &str) -> (String, Vec<String>) {
+    match back.rsplit_once(POINTS_MARK) {
+        Some((answer, points)) => (
+            answer.to_string(),
+            points
+                .lines()
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(String::from)
+                .collect(),
+        ),
+        None => (back.to_string(), Vec::new()),
+    }
+}
 
 /// Guesses the format of a card file from its first lines.
 pub fn detect(text: &str) -> Format {
@@ -171,6 +202,7 @@ pub(crate) fn test_row(kind: CardKind, key: &str, front: &str, back: &str) -> Ro
         tags: vec![],
         story: None,
         answers: vec![],
+        points: vec![],
     }
 }
 

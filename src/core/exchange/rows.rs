@@ -34,6 +34,7 @@ pub(crate) fn row_from_parts(p: RowParts) -> Result<Row, String> {
     for tag in deck::clean_tags(&p.tags) {
         match tag.strip_prefix(TAG_PREFIX) {
             Some("recall") => kind = CardKind::Recall,
+            Some("followup") => kind = CardKind::Followup,
             Some(rest) if rest.starts_with("answer::") => {
                 answers.push(rest["answer::".len()..].to_string());
                 kind = CardKind::Match;
@@ -56,6 +57,16 @@ pub(crate) fn row_from_parts(p: RowParts) -> Result<Row, String> {
             return Err("a match card names no story it answers".into());
         }
     }
+    let mut points = Vec::new();
+    if kind == CardKind::Followup {
+        (back, points) = super::split_points(&back);
+        if story.is_none() {
+            return Err(
+                "a follow-up names no story (the story column, or a storydrill::story:: tag)"
+                    .into(),
+            );
+        }
+    }
     if p.front.trim().is_empty() {
         return Err("the front is empty".into());
     }
@@ -76,6 +87,7 @@ pub(crate) fn row_from_parts(p: RowParts) -> Result<Row, String> {
         tags,
         story,
         answers,
+        points,
     })
 }
 

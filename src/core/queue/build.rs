@@ -1,6 +1,6 @@
 //! The day's queue, in order: due cards (weakest story first, then most overdue), then new cards
 //! (the user's own facts, first tellings of stories presented before, new stories presented with
-//! their questions after them, the rest), then the re-drills owed from earlier today. Nothing is
+//! their questions after them, the rest — a follow-up only once its story has been told), then the re-drills owed from earlier today. Nothing is
 //! held back for being a sibling: `next` spaces siblings apart.
 
 use std::collections::{HashSet, VecDeque};
@@ -61,9 +61,10 @@ pub fn build(
     rng.shuffle(&mut new);
     // Stable: the shuffle orders the cards within each group.
     new.sort_by_key(|c| !c.own);
+    // A follow-up never follows a presentation: it waits for a telling.
     let asked: HashSet<&str> = new
         .iter()
-        .filter(|c| c.kind != CardKind::Recall)
+        .filter(|c| !matches!(c.kind, CardKind::Recall | CardKind::Followup))
         .filter_map(|c| c.story.as_deref())
         .collect();
     // Presentations are remembered by story: a recall card of no story (a filled template's) is told.
@@ -112,7 +113,8 @@ pub fn build(
             && card.kind != CardKind::Recall
             && !card.recall_seen
             && !story_presented;
-        if told(card) && !waits_for_recall && !unseen_recall(card) {
+        let waits_for_telling = card.kind == CardKind::Followup && !card.recall_told;
+        if told(card) && !waits_for_recall && !waits_for_telling && !unseen_recall(card) {
             take(card, false, &mut queue, &mut new_left);
         }
     }

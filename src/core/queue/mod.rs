@@ -144,6 +144,9 @@ pub struct Candidate {
     /// For a new card of a story: whether the story's recall card has been seen (graded or
     /// presented) at least once.
     pub recall_seen: bool,
+    /// For a follow-up: whether the story's recall card has been told (graded) at least once.
+    /// A follow-up is asked after a telling, never before the first.
+    pub recall_told: bool,
     /// The story's readiness score (0–1; see `core::readiness`), None when unknown or no story:
     /// due cards of weaker stories come first.
     pub readiness: Option<f64>,
@@ -235,6 +238,7 @@ mod tests {
             story: story.map(String::from),
             due: due.map(day),
             recall_seen,
+            recall_told: recall_seen,
             readiness: None,
             own: false,
         }
@@ -348,6 +352,8 @@ mod tests {
             back: String::new(),
             answers: vec![],
             tags: vec![],
+            points: vec![],
+            why: None,
             suspended: false,
             retired: false,
             buried_until: None,
@@ -533,6 +539,39 @@ mod tests {
         );
         assert_eq!(ids(&q), vec![3, 1]);
         assert!(q[0].present);
+    }
+
+    #[test]
+    fn a_follow_up_waits_until_its_story_has_been_told() {
+        // Story a presented (seen) but never told; story b told.
+        let mut presented_only = card(1, CardKind::Followup, Some("a"), None, true);
+        presented_only.recall_told = false;
+        let new = vec![
+            presented_only,
+            card(2, CardKind::Followup, Some("b"), None, true),
+            card(3, CardKind::Recall, Some("c"), None, false),
+            card(4, CardKind::Followup, Some("c"), None, false),
+        ];
+        for present in [Present::Yes, Present::No] {
+            let q = build(&[], &new, &DoneToday::default(), LIMITS, present, 5);
+            let got = ids(&q);
+            assert!(got.contains(&2), "{present:?}: b was told, {got:?}");
+            assert!(!got.contains(&1), "{present:?}: a was only read, {got:?}");
+            assert!(
+                !got.contains(&4),
+                "{present:?}: c is being presented, {got:?}"
+            );
+        }
+        // A session of follow-ups only presents no story for them: they wait for a telling.
+        let q = build(
+            &[],
+            &new,
+            &DoneToday::default(),
+            LIMITS,
+            Present::ForQuestions,
+            5,
+        );
+        assert_eq!(ids(&q), vec![2]);
     }
 
     #[test]

@@ -71,6 +71,8 @@ pub struct StoryRow {
     pub last_review: Option<StudyDay>,
     /// Whether any question card has the story as its answer.
     pub has_questions: bool,
+    /// Its follow-ups' last grades (see `readiness::Evidence::followups`).
+    pub followups: Vec<Option<u8>>,
 }
 
 /// A story answered in place of another one, in the window.
