@@ -1,10 +1,7 @@
 //! The real binary, end to end, on a temp database: catalog, listing, `show`, errors, config, paths.
 
-use crate::util::{stderr, stdout, Env};
+use crate::util::{stderr, stdout, Env, BUILTIN_CARDS, STORY_DECK_CARDS, TEMPLATE_DECK_CARDS};
 use serde_json::Value;
-
-/// Cards in the built-in decks: stories 18 recall + 74 match + 23 cloze, templates 13 + 37 + 7.
-const BUILTIN_CARDS: usize = 172;
 
 fn keys(cards: &Value) -> Vec<String> {
     cards
@@ -59,8 +56,8 @@ fn decks_json_counts_new_due_and_total() {
     assert_eq!(
         decks,
         serde_json::json!([
-            {"name": "stories", "title": "最难的问题 · 18 个故事", "new": 115, "due": 0, "total": 115},
-            {"name": "templates", "title": decks[1]["title"], "new": 57, "due": 0, "total": 57},
+            {"name": "stories", "title": "最难的问题 · 18 个故事", "new": STORY_DECK_CARDS, "due": 0, "total": STORY_DECK_CARDS},
+            {"name": "templates", "title": decks[1]["title"], "new": TEMPLATE_DECK_CARDS, "due": 0, "total": TEMPLATE_DECK_CARDS},
         ])
     );
     env.ok(&["grade", "sharding", "4"]);
@@ -68,17 +65,17 @@ fn decks_json_counts_new_due_and_total() {
     let decks = env.json(&["decks", "--json"]);
     assert_eq!(
         (&decks[0]["new"], &decks[0]["due"]),
-        (&114.into(), &0.into())
+        (&(STORY_DECK_CARDS - 1).into(), &0.into())
     );
     assert_eq!(
         (&decks[1]["new"], &decks[1]["due"]),
-        (&56.into(), &0.into())
+        (&(TEMPLATE_DECK_CARDS - 1).into(), &0.into())
     );
     env.at("2027-01-05T09:30:00+08:00");
     let decks = env.json(&["decks", "--json"]);
     assert_eq!(decks[0]["due"], 1);
     assert_eq!(decks[1]["due"], 1);
-    assert_eq!(decks[0]["total"], 115);
+    assert_eq!(decks[0]["total"], STORY_DECK_CARDS);
     let text = env.ok(&["decks"]);
     assert!(
         text.lines().nth(1).unwrap().starts_with("stories"),
@@ -97,7 +94,7 @@ fn list_filters_by_deck_kind_and_due() {
     }
 
     let templates = env.json(&["list", "--deck", "templates", "--json"]);
-    assert_eq!(templates.as_array().unwrap().len(), 57);
+    assert_eq!(templates.as_array().unwrap().len(), TEMPLATE_DECK_CARDS);
     assert!(templates
         .as_array()
         .unwrap()
@@ -147,7 +144,11 @@ fn list_filters_by_deck_kind_and_due() {
     );
 
     let text = env.ok(&["list", "--deck", "stories"]);
-    assert_eq!(text.lines().count(), 116, "a header and 115 cards");
+    assert_eq!(
+        text.lines().count(),
+        STORY_DECK_CARDS + 1,
+        "a header and a line a card"
+    );
     assert!(text.lines().next().unwrap().contains("front"));
 
     let err = env.fails(&["list", "--deck", "nope"], 1);

@@ -47,7 +47,7 @@ fn builtin_decks_export_import_export_byte_identically() {
         let second = env.ok(&["export", deck]);
         assert!(first == second, "{deck}: export → import → export differs");
     }
-    assert_eq!(list(&env, &[]).len(), 172);
+    assert_eq!(list(&env, &[]).len(), crate::util::BUILTIN_CARDS);
 }
 
 #[test]

@@ -376,7 +376,7 @@ fn two_processes_grading_one_database_both_succeed() {
     assert_eq!(count("SELECT max(reviews) FROM card"), 1);
     assert_eq!(
         count("SELECT count(*) FROM card"),
-        172,
+        crate::util::BUILTIN_CARDS as i64,
         "built-in decks loaded once"
     );
     assert_eq!(assert_log_replays(&conn), 3);

@@ -146,7 +146,7 @@ fn changed_builtin_decks_are_reloaded_by_key_keeping_history() {
             .iter()
             .filter(|c| c.deck == "stories")
             .count(),
-        115
+        crate::util::STORY_DECK_CARDS
     );
     drop(store);
     let mut store = Store::open(&env.db).unwrap();

@@ -133,6 +133,56 @@ mod tests {
                 problems.push(format!("{what}: fewer than 3 questions accept it"));
             }
         }
+        // Follow-ups (追问): at least 4 for every story and template, written by storydrill,
+        // speakable in under a minute, each key point a short phrase its own model answer covers
+        // (so a telling that says what the answer says is judged to cover it).
+        let synonyms = crate::core::judge::synonyms::Synonyms::builtin();
+        let mut followups: std::collections::HashMap<&str, usize> = Default::default();
+        for f in decks.iter().flat_map(|d| &d.followups) {
+            let what = format!("follow-up {}", f.key);
+            *followups.entry(f.story.as_str()).or_default() += 1;
+            if !f.key.starts_with(&format!("{}.f", f.story)) {
+                problems.push(format!("{what}: key is not <story>.fN"));
+            }
+            if f.source != Source::Written || f.why.is_empty() {
+                problems.push(format!("{what}: written, with a why"));
+            }
+            if !(100..=320).contains(&cjk(&f.answer)) {
+                problems.push(format!(
+                    "{what}: an answer of {} Chinese characters",
+                    cjk(&f.answer)
+                ));
+            }
+            if !(2..=4).contains(&f.points.len()) {
+                problems.push(format!("{what}: {} key points", f.points.len()));
+            }
+            if let Some(p) = f.points.iter().find(|p| p.chars().count() > 30) {
+                problems.push(format!("{what}: point {p:?} is longer than 30 characters"));
+            }
+            let verdict = crate::core::judge::Verdict::of(&f.answer, &f.points, &synonyms);
+            for (p, covered) in f.points.iter().zip(verdict.covered()) {
+                if !covered {
+                    problems.push(format!("{what}: its answer does not cover {p:?}"));
+                }
+            }
+        }
+        for s in decks.iter().flat_map(|d| &d.stories) {
+            if followups.get(s.key.as_str()).copied().unwrap_or(0) < 4 {
+                problems.push(format!("story {}: fewer than 4 follow-ups", s.key));
+            }
+            // A 30-second version for every story of the document: about 4 characters a second.
+            match &s.short {
+                Some(short) if !(60..=130).contains(&cjk(short)) => problems.push(format!(
+                    "story {}: a 30-second version of {} Chinese characters",
+                    s.key,
+                    cjk(short)
+                )),
+                None if s.kind == StoryKind::Story => {
+                    problems.push(format!("story {}: no 30-second version", s.key))
+                }
+                _ => {}
+            }
+        }
         for c in decks.iter().flat_map(|d| &d.clozes) {
             let story = c.story.as_deref().unwrap_or("");
             if !c.key.starts_with(&format!("{story}.c")) {
