@@ -113,6 +113,7 @@ fn synthetic_deck(rng: &mut Rng, index: usize, cards: usize) -> Deck {
                 written: None,
                 diagram: None,
                 short: None,
+                points_source: Source::Written,
                 points: vec![rng.pick(ACTIONS).to_string(), rng.pick(RESULTS).to_string()],
                 tags: vec![],
             }

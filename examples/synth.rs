@@ -210,6 +210,7 @@ fn synth_deck(name: &str, prefix: &str, size: usize, rng: &mut Rng) -> Deck {
                 written: None,
                 diagram: None,
                 short: None,
+                points_source: Source::Written,
                 points: (0..5).map(|_| sentence(rng)).collect(),
                 tags: vec![],
             }

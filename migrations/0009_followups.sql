@@ -126,5 +126,7 @@ BEGIN
                                   'answers', json(OLD.answers)) END);
 END;
 
--- A story's 30-second version (`review --short`).
+-- A story's 30-second version (`review --short`), and where its key points come from (NULL: as
+-- its text, `source`): content the document does not contain is marked written.
 ALTER TABLE story ADD COLUMN short TEXT;
+ALTER TABLE story ADD COLUMN points_source TEXT CHECK (points_source IN ('seed', 'written'));

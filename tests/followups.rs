@@ -210,3 +210,37 @@ fn review_short_tells_the_30_second_versions_without_moving_schedules() {
     let err = env.fails(&["review", "--short", "--deck", "mine", "--story", "lb"], 1);
     assert!(err.contains("30-second version"), "{err}");
 }
+
+#[test]
+fn key_points_storydrill_wrote_for_a_documents_story_say_so_and_round_trip() {
+    let env = Env::new();
+    let deck = DECK.replace(
+        "points = [\"Nginx upstream 转发\", \"按权重分发\"]\n",
+        "source = \"seed\"\npoints = [\"Nginx upstream 转发\", \"按权重分发\"]\npoints_source = \"written\"\n",
+    );
+    let file = env.write("mine.toml", &deck);
+    env.ok(&["import", file.to_str().unwrap()]);
+    let out = env.run_stdin(
+        &["review", "--deck", "mine", "--kind", "recall"],
+        "Nginx upstream 转发\n\n4\n",
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains("key points (written by storydrill)"),
+        "{text}"
+    );
+    let exported = env.ok(&["export", "mine"]);
+    assert!(
+        exported.contains("points_source = \"written\""),
+        "{exported}"
+    );
+    let bad = deck.replace("points_source = \"written\"", "points_source = \"mine\"");
+    let file = env.write("bad.toml", &bad);
+    let err = env.fails(&["import", file.to_str().unwrap()], 1);
+    let line = bad
+        .lines()
+        .position(|l| l.starts_with("points_source"))
+        .unwrap()
+        + 1;
+    assert!(err.contains(&format!("bad.toml:{line}:")), "{err}");
+}

@@ -181,6 +181,7 @@ fn story(ctx: &mut Ctx, args: StoryArgs) -> anyhow::Result<()> {
             written: None,
             diagram: None,
             short: None,
+            points_source: Source::Written,
             points,
             tags: vec![],
         });

@@ -126,6 +126,23 @@ mod tests {
             {
                 problems.push(format!("{what}: 3-6 aliases, Chinese and Latin"));
             }
+            // Key points marked as the document's say nothing it does not: every number and
+            // Latin word of them is in the story's text.
+            if s.source == Source::Seed && s.points_source == Source::Seed {
+                let text = s.text.to_lowercase();
+                let foreign = s.points.iter().flat_map(|p| {
+                    p.to_lowercase()
+                        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                        .filter(|w| {
+                            !w.is_empty() && (w.len() >= 2 || w.chars().all(|c| c.is_ascii_digit()))
+                        })
+                        .map(String::from)
+                        .collect::<Vec<_>>()
+                });
+                for w in foreign.filter(|w| !text.contains(w.as_str())) {
+                    problems.push(format!("{what}: key points say {w:?}, which its text does not: mark them points_source = \"written\""));
+                }
+            }
             if !(5..=8).contains(&s.points.len()) {
                 problems.push(format!("{what}: {} key points", s.points.len()));
             }

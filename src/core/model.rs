@@ -86,6 +86,8 @@ pub struct CatalogStory {
     /// The 30-second version (`review --short`).
     pub short: Option<String>,
     pub points: Vec<String>,
+    /// Where the key points come from (see `deck::Story::points_source`).
+    pub points_source: Source,
 }
 
 /// An answer as the review log keeps it: what was answered, the grade, and the card's state before

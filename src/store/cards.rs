@@ -91,7 +91,7 @@ pub(super) fn list(row: &Row<'_>, i: usize) -> rusqlite::Result<Vec<String>> {
 
 const STORY_COLUMNS: &str =
     "s.key, s.number, s.title, d.name, s.kind, s.source, s.aliases, s.prompt, s.text, \
-     s.written, s.diagram, s.points, s.short";
+     s.written, s.diagram, s.points, s.short, coalesce(s.points_source, s.source)";
 
 fn story_from_row(row: &Row<'_>) -> rusqlite::Result<CatalogStory> {
     Ok(CatalogStory {
@@ -108,6 +108,7 @@ fn story_from_row(row: &Row<'_>) -> rusqlite::Result<CatalogStory> {
         diagram: row.get(10)?,
         points: list(row, 11)?,
         short: row.get(12)?,
+        points_source: row.get(13)?,
     })
 }
 

@@ -245,7 +245,7 @@ pub(super) fn export_in(conn: &Connection, name: &str) -> anyhow::Result<Option<
     let synonyms: Vec<(String, Vec<String>)> = serde_json::from_str(&synonyms)?;
     let mut stmt = conn.prepare(
         "SELECT s.key, s.number, s.title, s.kind, s.source, s.aliases, s.prompt, s.text, s.written, s.diagram,
-                s.points, coalesce(c.tags, '[]'), s.short
+                s.points, coalesce(c.tags, '[]'), s.short, coalesce(s.points_source, s.source)
          FROM story s LEFT JOIN card c ON c.key = s.key || '.recall'
          WHERE s.deck_id = ?1 AND s.retired = 0 ORDER BY s.position, s.id",
     )?;
@@ -263,6 +263,7 @@ pub(super) fn export_in(conn: &Connection, name: &str) -> anyhow::Result<Option<
                 written: r.get(8)?,
                 diagram: r.get(9)?,
                 short: r.get(12)?,
+                points_source: r.get(13)?,
                 points: list(r, 10)?,
                 tags: list(r, 11)?,
             })

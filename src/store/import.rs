@@ -157,13 +157,14 @@ fn write_stories(tx: &Transaction<'_>, deck_id: i64, deck: &Deck) -> anyhow::Res
         "CREATE TEMP TABLE IF NOT EXISTS import_story (
             position INTEGER PRIMARY KEY, key TEXT NOT NULL, number INTEGER NOT NULL, title TEXT NOT NULL,
             kind TEXT NOT NULL, source TEXT NOT NULL, aliases TEXT NOT NULL, prompt TEXT NOT NULL,
-            text TEXT NOT NULL, written TEXT, diagram TEXT, points TEXT NOT NULL, short TEXT);
+            text TEXT NOT NULL, written TEXT, diagram TEXT, points TEXT NOT NULL, short TEXT,
+            points_source TEXT NOT NULL);
          DELETE FROM temp.import_story;",
     )?;
     let mut stage = tx.prepare_cached(
         "INSERT INTO temp.import_story (position, key, number, title, kind, source, aliases, prompt, text,
-            written, diagram, points, short)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            written, diagram, points, short, points_source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?;
     for (position, story) in deck.stories.iter().enumerate() {
         let existing = by_key.get(&story.key).copied();
@@ -215,16 +216,17 @@ fn write_stories(tx: &Transaction<'_>, deck_id: i64, deck: &Deck) -> anyhow::Res
             story.diagram,
             to_json(&story.points),
             story.short,
+            story.points_source.as_str(),
         ])?;
     }
     tx.execute(
-        "INSERT INTO story (key, deck_id, number, title, kind, source, aliases, prompt, text, written, diagram, points, short, position, retired)
-         SELECT key, ?1, number, title, kind, source, aliases, prompt, text, written, diagram, points, short, position, 0
+        "INSERT INTO story (key, deck_id, number, title, kind, source, aliases, prompt, text, written, diagram, points, short, points_source, position, retired)
+         SELECT key, ?1, number, title, kind, source, aliases, prompt, text, written, diagram, points, short, points_source, position, 0
          FROM temp.import_story WHERE true ORDER BY position
          ON CONFLICT (key) DO UPDATE SET number = excluded.number, title = excluded.title, kind = excluded.kind,
             source = excluded.source, aliases = excluded.aliases, prompt = excluded.prompt, text = excluded.text,
             written = excluded.written, diagram = excluded.diagram, points = excluded.points,
-            short = excluded.short, position = excluded.position, retired = 0",
+            short = excluded.short, points_source = excluded.points_source, position = excluded.position, retired = 0",
         [deck_id],
     )?;
     tx.execute("DELETE FROM temp.import_story", [])?;

@@ -494,7 +494,7 @@ mod tests {
                  DROP TRIGGER last_quality_insert; DROP TRIGGER last_quality_delete;
                  DROP INDEX card_followups; DROP TRIGGER card_revision;
                  ALTER TABLE card DROP COLUMN points; ALTER TABLE card DROP COLUMN why;
-                 ALTER TABLE card DROP COLUMN source; ALTER TABLE story DROP COLUMN short;
+                 ALTER TABLE card DROP COLUMN source; ALTER TABLE story DROP COLUMN short; ALTER TABLE story DROP COLUMN points_source;
                  ALTER TABLE card DROP COLUMN last_quality;
                  DROP TRIGGER review_judgement_review_delete; DROP TABLE review_judgement;
                  ALTER TABLE deck DROP COLUMN synonyms;

@@ -88,7 +88,7 @@ impl Session<'_> {
         if let Some(s) = &story {
             text.push_str(&self.model_answer(s));
             if !s.points.is_empty() {
-                text.push_str(&format!("\n\n{}\n", paint::cyan("key points")));
+                text.push_str(&format!("\n\n{}\n", points_heading(Some(s))));
                 for p in &s.points {
                     text.push_str(&format!("  • {}\n", sanitize(judge::recall::shown(p))));
                 }
@@ -347,6 +347,7 @@ impl Session<'_> {
                 heading: format!("{} {}", paint::bold(heading), sanitize(&title)),
                 model,
                 points,
+                points_heading: points_heading(story.as_ref()),
                 rivals: true,
                 share: 1,
             },
@@ -382,6 +383,7 @@ impl Session<'_> {
                 ),
                 model,
                 points: card.points.clone(),
+                points_heading: points_heading(None),
                 rivals: false,
                 share: 2,
             },
@@ -395,6 +397,7 @@ impl Session<'_> {
             heading,
             model,
             points,
+            points_heading,
             rivals,
             share,
         } = told_card;
@@ -472,7 +475,7 @@ impl Session<'_> {
         let judgement = if points.is_empty() {
             None
         } else if telling.trim().is_empty() {
-            Some(self.checklist(card, points)?)
+            Some(self.checklist(card, points, &points_heading)?)
         } else {
             let synonyms = match &card.story {
                 Some(key) => self.store.synonyms_for_story(key)?,
@@ -494,7 +497,7 @@ impl Session<'_> {
             };
             self.say(&format!(
                 "\n{}\n{list}covered {covered} of {} key points{contradicted}\n",
-                paint::cyan("key points"),
+                points_heading,
                 points.len()
             ))?;
             if let Some(other) = &verdict.instead {
@@ -518,7 +521,7 @@ impl Session<'_> {
     }
 
     /// A telling told aloud: the key points as a checklist, and the ones the user says they said.
-    fn checklist(&mut self, card: &Card, points: Vec<String>) -> Asked<Judgement> {
+    fn checklist(&mut self, card: &Card, points: Vec<String>, heading: &str) -> Asked<Judgement> {
         let shown: Vec<String> = points
             .iter()
             .map(|p| judge::recall::shown(p).to_string())
@@ -535,7 +538,7 @@ impl Session<'_> {
                 sanitize(judge::recall::shown(p))
             ));
         }
-        self.say(&format!("\n{}\n{list}", paint::cyan("key points")))?;
+        self.say(&format!("\n{heading}\n{list}"))?;
         let mut verdict = judge::Verdict::spoken(points.len());
         loop {
             let typed = self.read("which did you say? (numbers, e.g. 1 3 4; Enter: none)> ")?;
@@ -626,12 +629,31 @@ impl Session<'_> {
 }
 
 /// `a`–`d`: which of the four choices.
+/// "key points", and who wrote them when the story's text is the document's but its key points
+/// are not.
+fn points_heading(story: Option<&crate::core::model::CatalogStory>) -> String {
+    use crate::core::deck::Source;
+    let written =
+        story.is_some_and(|s| s.source == Source::Seed && s.points_source == Source::Written);
+    if written {
+        format!(
+            "{} {}",
+            paint::cyan("key points"),
+            paint::dimmed("(written by storydrill)")
+        )
+    } else {
+        paint::cyan("key points")
+    }
+}
+
 /// What a telling is asked and judged with.
 struct Told {
     heading: String,
     /// Shown after the telling.
     model: String,
     points: Vec<String>,
+    /// The line above them.
+    points_heading: String,
     /// Whether to look for a telling of another story.
     rivals: bool,
     /// The share of the telling time it gets (2: half).

@@ -100,6 +100,9 @@ pub struct Story {
     /// A 30-second version (`review --short` drills it); written by storydrill in the built-in decks.
     pub short: Option<String>,
     pub points: Vec<String>,
+    /// Where the key points come from: the document (paraphrased) or storydrill. In a deck file
+    /// `points_source`, written only when it differs from `source` (which says where `text` is from).
+    pub points_source: Source,
     /// Tags of the story's recall card.
     pub tags: Vec<String>,
 }

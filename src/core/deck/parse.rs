@@ -77,6 +77,7 @@ struct RawStory {
     short: Option<String>,
     #[serde(default)]
     points: Vec<String>,
+    points_source: Option<Spanned<String>>,
     #[serde(default)]
     tags: Vec<String>,
 }
@@ -236,6 +237,10 @@ pub fn parse(
             diagram: s.diagram.clone().filter(|d| !d.trim().is_empty()),
             short: s.short.clone().filter(|d| !d.trim().is_empty()),
             points: clean_points(&s.points),
+            points_source: match &s.points_source {
+                Some(p) => source_of(p).map_err(|(o, m)| at(o, m))?,
+                None => source_kind,
+            },
             tags: clean_tags(&s.tags),
         });
     }

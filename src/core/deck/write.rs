@@ -39,6 +39,9 @@ pub fn to_toml(deck: &Deck) -> String {
             field(&mut out, "short", short);
         }
         list(&mut out, "points", &s.points);
+        if s.points_source != s.source {
+            field(&mut out, "points_source", s.points_source.as_str());
+        }
         tags(&mut out, &s.tags);
     }
     for q in &deck.questions {

@@ -120,6 +120,7 @@ pub fn merge(
                             written: None,
                             diagram: None,
                             short: None,
+                            points_source: Source::Written,
                             points: vec![],
                             tags: row.tags.clone(),
                         });

@@ -53,6 +53,9 @@ const NOT_NEGATIONS: &[&str] = &[
     "不然",
     "不得不",
     "无数",
+    // Names of things, not "not"s: 非处方药 is a kind of medicine (OTC), 无状态 a kind of service.
+    "非处方",
+    "无状态",
     "特别",
     "区别",
     "分别",
@@ -1005,6 +1008,16 @@ mod tests {
         assert!(covered("发现环境不一致", "环境不一致").covered);
         // A "not" that says the same as a negative verb.
         assert!(covered("条件更新扣库存，这样不会多发", "条件更新扣库存，防止多发").covered);
+        // A name that starts with a "not" (非处方药, OTC medicine) is no negation of 处方药.
+        let otc = "非处方药直接下单，处方药要上传处方，药师审方";
+        assert!(covered(otc, "处方药上传处方，药师审方").covered);
+        assert!(
+            !covered(
+                "处方药不用上传处方，药师也不审方",
+                "处方药上传处方，药师审方"
+            )
+            .covered
+        );
     }
 
     #[test]
