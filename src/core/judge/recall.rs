@@ -1051,9 +1051,13 @@ mod tests {
         assert!(covered("日活五万，每人每天二十次，一天一百万次请求", point).covered);
         assert!(!covered("日活五万，每人每天二十次，一天十万次请求", point).covered);
         assert!(!covered("日活、人均请求数、日请求数", point).covered);
-        let ceil = "机器数=ceil(峰值÷单机能力)";
-        assert!(covered("峰值七百，单机两百，要四台", ceil).covered);
-        assert!(!covered("峰值七百，单机两百，要三台", ceil).covered);
+        for ceil in [
+            "机器数=ceil(峰值÷单机能力)",
+            "机器数=峰值÷单机能力，向上取整",
+        ] {
+            assert!(covered("峰值七百，单机两百，要四台", ceil).covered);
+            assert!(!covered("峰值七百，单机两百，要三台", ceil).covered);
+        }
     }
 
     #[test]
