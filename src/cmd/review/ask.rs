@@ -70,14 +70,7 @@ impl Session<'_> {
     /// points. Nothing is graded; its recall card is told on a later day.
     pub(super) fn present(&mut self, queued: &Queued, card: &Card) -> Asked<()> {
         self.header(queued, card)?;
-        let story = match &card.story {
-            Some(key) => self.store.story(key)?,
-            None => None,
-        };
-        let title = story
-            .as_ref()
-            .map(|s| format!("{} {}", s.number, s.title))
-            .unwrap_or_else(|| card.key.clone());
+        let (story, title) = self.story_of(card)?;
         self.say(&format!(
             "{} {}\n{}\n",
             paint::bold("A new story:"),
@@ -107,6 +100,23 @@ impl Session<'_> {
             story: card.story.as_deref(),
         })?;
         Ok(())
+    }
+
+    /// The card's story and the title it is shown by ("8 用 Redis 实现排行榜"; the card's key when
+    /// it has no story).
+    fn story_of(
+        &self,
+        card: &Card,
+    ) -> anyhow::Result<(Option<crate::core::model::CatalogStory>, String)> {
+        let story = match &card.story {
+            Some(key) => self.store.story(key)?,
+            None => None,
+        };
+        let title = story
+            .as_ref()
+            .map(|s| format!("{} {}", s.number, s.title))
+            .unwrap_or_else(|| card.key.clone());
+        Ok((story, title))
     }
 
     /// A story's text, its written model answer and its diagram, as shown after a telling.
@@ -316,14 +326,7 @@ impl Session<'_> {
     }
 
     fn ask_recall(&mut self, card: &Card) -> Asked<Answered> {
-        let story = match &card.story {
-            Some(key) => self.store.story(key)?,
-            None => None,
-        };
-        let title = story
-            .as_ref()
-            .map(|s| format!("{} {}", s.number, s.title))
-            .unwrap_or_else(|| card.key.clone());
+        let (story, title) = self.story_of(card)?;
         let short = story
             .as_ref()
             .and_then(|s| s.short.as_deref())
@@ -358,14 +361,7 @@ impl Session<'_> {
     /// telling's time when timed. A telling of another story is not looked for: a follow-up's
     /// answer may well go beyond its story.
     fn ask_followup(&mut self, card: &Card) -> Asked<Answered> {
-        let story = match &card.story {
-            Some(key) => self.store.story(key)?,
-            None => None,
-        };
-        let title = story
-            .as_ref()
-            .map(|s| format!("{} {}", s.number, s.title))
-            .unwrap_or_else(|| card.key.clone());
+        let (_, title) = self.story_of(card)?;
         let mut model = self.wrap(&card.back);
         if let Some(why) = &card.why {
             model.push_str(&format!(
