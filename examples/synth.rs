@@ -4,8 +4,15 @@
 //!
 //! ```text
 //! cargo run --release --example synth -- --db target/bench/big.db [--cards 100000] [--days 365]
-//!     [--today 2027-01-04] [--seed 1] [--deck-file target/bench/deck10k.toml --deck-cards 10000]
+//!     [--today 2027-01-04] [--seed 1] [--away 10] [--overdue] [--deck-file target/bench/deck10k.toml --deck-cards 10000]
 //! ```
+//!
+//! A realistic collection by default: every card is reviewed whenever it is due (a little late
+//! or early at times) up to today, so about a tenth is due today, as in a collection kept up;
+//! a learner's tens to hundreds of stories (one per 2,000 cards, 20 to 500), not one per ten
+//! cards; `--away DAYS` (10) is how long ago the last session was, which sets how much is
+//! due (about 10 %). `--overdue` is the worst case: histories stop after 9–13 reviews, most of the
+//! collection long overdue.
 //!
 //! - Cards go in through `Store::import_deck`, in decks of at most 10,000 cards (`synth-0`, `synth-1`…),
 //!   each a realistic mix: stories (each with its recall card), match questions, clozes, basic cards.
@@ -36,6 +43,8 @@ struct Options {
     seed: u64,
     deck_file: Option<PathBuf>,
     deck_cards: usize,
+    overdue: bool,
+    away: u32,
 }
 
 fn options() -> anyhow::Result<Options> {
@@ -47,6 +56,8 @@ fn options() -> anyhow::Result<Options> {
         seed: 1,
         deck_file: None,
         deck_cards: 10_000,
+        overdue: false,
+        away: 10,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -62,6 +73,8 @@ fn options() -> anyhow::Result<Options> {
             "--seed" => o.seed = value()?.parse()?,
             "--deck-file" => o.deck_file = Some(value()?.into()),
             "--deck-cards" => o.deck_cards = value()?.parse()?,
+            "--overdue" => o.overdue = true,
+            "--away" => o.away = value()?.parse()?,
             "-h" | "--help" => {
                 println!("see the top of examples/synth.rs");
                 std::process::exit(0);
@@ -187,10 +200,10 @@ fn paragraph(rng: &mut Rng, sentences: usize) -> String {
     (0..sentences).map(|_| sentence(rng)).collect()
 }
 
-/// A deck of `size` cards: a tenth stories (each also a recall card), half questions, a fifth clozes
-/// and a fifth basic cards.
-fn synth_deck(name: &str, prefix: &str, size: usize, rng: &mut Rng) -> Deck {
-    let stories_n = (size / 10).max(1);
+/// A deck of `size` cards: `stories_n` stories (each also a recall card), half questions, a fifth
+/// clozes, and basic cards for the rest.
+fn synth_deck(name: &str, prefix: &str, size: usize, stories_n: usize, rng: &mut Rng) -> Deck {
+    let stories_n = stories_n.clamp(1, size.max(1));
     let questions_n = size / 2;
     let clozes_n = size / 5;
     let basics_n = size - stories_n - questions_n - clozes_n;
@@ -271,19 +284,27 @@ fn synth_deck(name: &str, prefix: &str, size: usize, rng: &mut Rng) -> Deck {
 }
 
 /// One card's history: graded when due (sometimes early or late) from a random start in the
-/// window; a grade below 4 is re-drilled the same day, as step 7 asks.
+/// window up to today (`overdue`: only its first 9–13 reviews); a grade below 4 is re-drilled the
+/// same day, as step 7 asks.
 fn history(
     card: storydrill::core::types::CardId,
     first: StudyDay,
     today: StudyDay,
+    overdue: bool,
     rng: &mut Rng,
 ) -> Vec<NewReview> {
     let mut out = Vec::new();
     let mut state = CardState::NEW;
     let mut day = first;
-    let target = 9 + rng.below(5);
+    let target = if overdue { 9 + rng.below(5) } else { 1_000 };
     while day < today && out.len() < target {
-        let q = [0, 1, 2, 3, 3, 4, 4, 4, 5, 5][rng.below(10)];
+        // A collection kept up is mostly recalled (about 90 %); the worst case fails more.
+        let grades = if overdue {
+            [0, 1, 2, 3, 3, 4, 4, 4, 5, 5]
+        } else {
+            [1, 3, 4, 4, 4, 4, 4, 5, 5, 5]
+        };
+        let q = grades[rng.below(10)];
         let quality = Quality::new(q).unwrap();
         let minutes = 60 + rng.below(14 * 60) as i64; // 09:00–23:00 in UTC+8
         let at = Utc.from_utc_datetime(&day.date().and_hms_opt(0, 0, 0).unwrap())
@@ -338,7 +359,13 @@ fn main() -> anyhow::Result<()> {
     let mut rng = Rng::new(o.seed);
 
     if let Some(file) = &o.deck_file {
-        let deck = synth_deck("bench-import", "imp", o.deck_cards, &mut rng);
+        let deck = synth_deck(
+            "bench-import",
+            "imp",
+            o.deck_cards,
+            o.deck_cards / 10,
+            &mut rng,
+        );
         if let Some(parent) = file.parent() {
             std::fs::create_dir_all(parent)?;
         }
@@ -367,10 +394,18 @@ fn main() -> anyhow::Result<()> {
     let first_day = o.today.minus_days(o.days);
     let (mut cards, mut reviews) = (0usize, 0usize);
     let mut deck_index = 0;
+    let decks = o.cards.div_ceil(DECK_SIZE);
+    let stories_per_deck = (o.cards / 2_000).clamp(20, 500).div_ceil(decks);
     while cards < o.cards {
         let size = DECK_SIZE.min(o.cards - cards);
         let name = format!("synth-{deck_index}");
-        let deck = synth_deck(&name, &format!("d{deck_index}"), size, &mut rng);
+        let deck = synth_deck(
+            &name,
+            &format!("d{deck_index}"),
+            size,
+            stories_per_deck,
+            &mut rng,
+        );
         store.import_deck(&deck, storydrill::store::Retire::Allow)?;
         let ids: Vec<_> = store
             .cards(&CardFilter {
@@ -384,7 +419,9 @@ fn main() -> anyhow::Result<()> {
         for id in ids {
             // Started somewhere in the first part of the window, so most cards have a full history.
             let start = first_day.plus_days(rng.below((o.days as usize / 4).max(1)) as u32);
-            log.extend(history(id, start, o.today, &mut rng));
+            // The learner was away the last `away` days: what fell due then is due today.
+            let last = o.today.minus_days(o.away);
+            log.extend(history(id, start, last, o.overdue, &mut rng));
         }
         store.record_reviews(&log)?;
         cards += size;
@@ -398,11 +435,17 @@ fn main() -> anyhow::Result<()> {
     store
         .connection()
         .execute_batch("PRAGMA synchronous = FULL; PRAGMA wal_checkpoint(TRUNCATE);")?;
+    let due: i64 = store.connection().query_row(
+        "SELECT count(*) FROM card WHERE due IS NOT NULL AND due <= ?1",
+        [o.today],
+        |r| r.get(0),
+    )?;
     drop(store);
     let size = std::fs::metadata(&o.db)?.len();
     println!(
-        "{}: {cards} cards, {reviews} reviews ({:.1} per card) over {} days up to {}, {:.0} MB, in {:.1?}",
+        "{}: {cards} cards ({:.0} % due), {reviews} reviews ({:.1} per card) over {} days up to {}, {:.0} MB, in {:.1?}",
         o.db.display(),
+        100.0 * due as f64 / cards as f64,
         reviews as f64 / cards as f64,
         o.days,
         o.today,

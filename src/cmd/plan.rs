@@ -96,18 +96,18 @@ fn make(ctx: &Ctx) -> anyhow::Result<Plan> {
 
     let new_waiting = store.count_new()?;
     let new_today = super::review::new_left_today(store, &ctx.settings, today)?;
-    let due_today = store.count_due_by(today)?;
-    let mut days = Vec::new();
-    let mut before = due_today;
-    for d in 1..=DAYS_AHEAD {
-        let day = today.plus_days(d);
-        let by = store.count_due_by(day)?;
-        days.push(DayLoad {
-            day,
-            due: by.saturating_sub(before),
-        });
-        before = by;
-    }
+    let ahead: Vec<StudyDay> = (0..=DAYS_AHEAD).map(|d| today.plus_days(d)).collect();
+    let due_by = store.count_due_by_each(&ahead)?;
+    let due_today = due_by[0];
+    // Each day ahead: what falls due on it (due by it, less due by the day before).
+    let days: Vec<DayLoad> = ahead[1..]
+        .iter()
+        .zip(due_by.windows(2))
+        .map(|(day, w)| DayLoad {
+            day: *day,
+            due: w[1].saturating_sub(w[0]),
+        })
+        .collect();
 
     let scores: Vec<(String, Option<f64>)> = assessed
         .iter()

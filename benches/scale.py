@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""How storydrill's cost grows with the collection (issue 13): the same figures at 10,000, 100,000
+and 1,000,000 cards, and the growth from the smallest to the largest.
+
+    python3 benches/scale.py [--sizes 10000,100000,1000000] [--runs 10] [--overdue]
+
+The collections are realistic (examples/synth.rs: about a tenth due, a learner's tens to hundreds
+of stories; `--overdue` the worst case, most cards long overdue), made once into target/scale/
+(delete a file to make it again). Every figure is a whole process of the release build, the median
+of `--runs` runs, on a copy of the collection:
+
+- first card on screen: from the start of `review` to the first card's header on its output
+  (not to the exit: the summary at the end is timed by "review to exit");
+- grade: `grade ID 4` of a different due card each run (a scheduled review, not a re-drill);
+- search: hit and no hit, a 2-character term (LIKE) and a 4-character one (FTS5);
+- WAL bytes per answer: the growth of the write-ahead log over 10 grades from an empty log;
+- peak memory: GNU time's maximum resident set size.
+
+Exits 1 when a figure at the largest size is more than 1.5 times the smallest (the flat target)
+or a peak passes 30 MB. Not part of the test suite (it takes minutes and gigabytes).
+"""
+import argparse
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, "target/release/storydrill")
+SYNTH = os.path.join(ROOT, "target/release/examples/synth")
+DIR = os.path.join(ROOT, "target/scale")
+TODAY = "2027-01-04"
+ENV = dict(os.environ, STORYDRILL_NOW=f"{TODAY}T09:30:00+08:00", TZ="Asia/Shanghai",
+           NO_COLOR="1", STORYDRILL_SEED="7")
+ENV.pop("STORYDRILL_DB", None)
+FLAT = 1.5
+MEMORY_MB = 30
+
+
+def collection(n, overdue):
+    db = os.path.join(DIR, f"{'overdue' if overdue else 'real'}-{n}.db")
+    if not os.path.exists(db):
+        args = [SYNTH, "--db", db, "--cards", str(n), "--days", "365", "--today", TODAY]
+        if overdue:
+            args.append("--overdue")
+        info = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+        open(db + ".info", "w").write(info)
+    # Migrated and checkpointed once, so no timed run pays for either.
+    subprocess.run([BIN, "--db", db, "decks"], env=ENV, capture_output=True, check=True)
+    for f in os.listdir(DIR):
+        if f.startswith(os.path.basename(db) + ".bak-v"):
+            os.remove(os.path.join(DIR, f))
+    sqlite3.connect(db).execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
+    return db
+
+
+def fresh_copy(db):
+    work = db.replace(".db", "-work.db")
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(work + suffix):
+            os.remove(work + suffix)
+    shutil.copyfile(db, work)
+    return work
+
+
+def median_ms(run, runs):
+    run()  # warm
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def whole(args, stdin=None):
+    def run():
+        subprocess.run([BIN, *args], input=stdin, env=ENV, capture_output=True, check=True)
+    return run
+
+
+def first_card(db):
+    """Start `review`, read its output until the first card's header, then quit it."""
+    def run():
+        p = subprocess.Popen([BIN, "--db", db, "review"], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=ENV)
+        seen = b""
+        while b"\xe2\x94\x80\xe2\x94\x80 " not in seen:  # "── ", the card header
+            chunk = p.stdout.read1(4096)
+            if not chunk:
+                break
+            seen += chunk
+        elapsed = time.perf_counter()
+        p.stdin.write(b":q\n")
+        p.stdin.close()
+        p.wait()
+        return elapsed
+    def timed(runs):
+        times = []
+        run()
+        for _ in range(runs):
+            t = time.perf_counter()
+            shown = run()
+            times.append((shown - t) * 1000)
+        return statistics.median(times)
+    return timed
+
+
+def peak_mb(args, stdin=None):
+    out = subprocess.run(["/usr/bin/time", "-f", "%M", BIN, *args], input=stdin, env=ENV,
+                         capture_output=True, check=True)
+    return int(out.stderr.decode().strip().splitlines()[-1]) / 1024
+
+
+def due_cards(db, k):
+    con = sqlite3.connect(db)
+    ids = [r[0] for r in con.execute(
+        "SELECT id FROM card WHERE due IS NOT NULL AND due <= ? AND retired = 0 AND suspended = 0 "
+        "ORDER BY (id * 2654435761) % 1000003 LIMIT ?", (TODAY, k))]
+    con.close()
+    return ids
+
+
+def measure(db, runs):
+    work = fresh_copy(db)
+    base = ["--db", work]
+    quit_ = b":q\n"
+    figures = {}
+    figures["first card on screen"] = first_card(work)(runs)
+    figures["review to exit"] = median_ms(whole(base + ["review"], quit_), runs)
+    for name, args in [("stats", ["stats"]), ("stats --json", ["stats", "--json"]),
+                       ("decks", ["decks"]), ("plan", ["plan"]),
+                       ("search 2 chars, hits (LIKE)", ["search", "缓存"]),
+                       ("search 2 chars, no hit (LIKE)", ["search", "龘龘"]),
+                       ("search 4 chars, hits (FTS5)", ["search", "消息队列"]),
+                       ("search 4 chars, no hit (FTS5)", ["search", "龘龘龘龘"])]:
+        figures[name] = median_ms(whole(base + args), runs)
+    ids = iter(due_cards(work, runs + 1 + 10))
+    figures["grade (a different due card each run)"] = median_ms(
+        lambda: subprocess.run([BIN, *base, "grade", str(next(ids)), "4"], env=ENV,
+                               capture_output=True, check=True), runs)
+    # The log's growth over 10 answers, from an empty log.
+    sqlite3.connect(work).execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
+    wal = work + "-wal"
+    before = os.path.getsize(wal) if os.path.exists(wal) else 0
+    for _ in range(10):
+        subprocess.run([BIN, *base, "grade", str(next(ids)), "4"], env=ENV, capture_output=True,
+                       check=True)
+    figures["WAL bytes per answer (KB)"] = (os.path.getsize(wal) - before) / 10 / 1024
+    figures["peak memory, review to exit (MB)"] = peak_mb(base + ["review"], quit_)
+    figures["peak memory, stats --json (MB)"] = peak_mb(base + ["stats", "--json"])
+    figures["peak memory, search 2 chars (MB)"] = peak_mb(base + ["search", "缓存"])
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(work + suffix):
+            os.remove(work + suffix)
+    return figures
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="10000,100000,1000000")
+    ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--overdue", action="store_true")
+    a = ap.parse_args()
+    sizes = [int(s) for s in a.sizes.split(",")]
+    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "storydrill", "--example",
+                    "synth"], cwd=ROOT, check=True)
+    os.makedirs(DIR, exist_ok=True)
+    results = {}
+    for n in sizes:
+        db = collection(n, a.overdue)
+        print(f"{n} cards: {open(db + '.info').read().strip()}", file=sys.stderr)
+        results[n] = measure(db, a.runs)
+    failed = False
+    head = "| figure (release, whole process, median) | " + " | ".join(
+        f"{n // 1000}k" for n in sizes) + f" | {sizes[-1] // 1000}k ÷ {sizes[0] // 1000}k | target |"
+    print(head)
+    print("|---" * (len(sizes) + 3) + "|")
+    for name in results[sizes[0]]:
+        values = [results[n][name] for n in sizes]
+        unit = "" if name.endswith(("(KB)", "(MB)")) else " ms"
+        ratio = values[-1] / values[0] if values[0] else float("inf")
+        if "memory" in name:
+            target, ok = f"≤ {MEMORY_MB} MB", max(values) <= MEMORY_MB
+        elif "WAL" in name:
+            target, ok = "≤ 12 KB", max(values) <= 12
+        else:
+            target, ok = f"÷ ≤ {FLAT}", ratio <= FLAT
+        failed |= not ok
+        cells = " | ".join(f"{v:.1f}{unit}" for v in values)
+        print(f"| {name} | {cells} | {ratio:.2f}× | {target} {'ok' if ok else 'MISSED'} |")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
