@@ -31,6 +31,11 @@ const OWN_FROM: &str = "FROM deck d CROSS JOIN card c INDEXED BY sqlite_autoinde
     ON c.key > d.name || '.fill.' AND c.key < d.name || '.fill/' AND c.deck_id = d.id
     LEFT JOIN story s ON s.id = c.story_id";
 
+/// `Store::due_clause` when no interview window moves due days: the due day alone.
+pub(super) fn plain_due(c: &str, day: StudyDay) -> String {
+    format!("({c}.due IS NOT NULL AND {c}.due <= '{day}')")
+}
+
 /// The three queries of a session's candidates; `due` is `Store::due_clause` for the day.
 fn candidate_queries(due: &str) -> [String; 3] {
     [
@@ -287,6 +292,14 @@ impl Store {
     /// Cards due on `day` or before it (what a session that day will start with).
     pub fn count_due_by(&self, day: StudyDay) -> anyhow::Result<u32> {
         let due = self.due_clause("card", day)?;
+        if due == plain_due("card", day) {
+            // From the aggregate: a row per deck and due day, not a row per due card.
+            return Ok(self.conn.query_row(
+                "SELECT coalesce(sum(cards), 0) FROM stats_due WHERE due <= ?1",
+                [day],
+                |r| r.get(0),
+            )?);
+        }
         Ok(self.conn.query_row(
             &format!("SELECT count(*) FROM card WHERE {due} AND retired = 0 AND suspended = 0"),
             [],
@@ -300,18 +313,16 @@ impl Store {
         let Some(&last) = days.last() else {
             return Ok(Vec::new());
         };
-        let plain = |day: StudyDay| format!("(card.due IS NOT NULL AND card.due <= '{day}')");
         let mut windowed = false;
         for &day in days {
-            windowed |= self.due_clause("card", day)? != plain(day);
+            windowed |= self.due_clause("card", day)? != plain_due("card", day);
         }
         if windowed {
             return days.iter().map(|d| self.count_due_by(*d)).collect();
         }
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT due, count(*) FROM card
-             WHERE due IS NOT NULL AND due <= ?1 AND retired = 0 AND suspended = 0 GROUP BY due",
-        )?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT due, sum(cards) FROM stats_due WHERE due <= ?1 GROUP BY due")?;
         let by_day: Vec<(StudyDay, u32)> = stmt
             .query_map([last], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<_, _>>()?;
@@ -327,22 +338,35 @@ impl Store {
             .collect())
     }
 
-    /// Each deck's new, due and total cards. The totals come from the `stats_card` aggregate and
-    /// the due counts from the `card_due` index alone, so this costs the same at 1,000,000 cards
-    /// as at 10,000 (but for the due cards' index entries).
+    /// Each deck's new, due and total cards, from the `stats_card` and `stats_due` aggregates, so
+    /// this costs the same at 1,000,000 cards as at 10,000.
     pub fn decks(&self, today: StudyDay) -> anyhow::Result<Vec<DeckSummary>> {
-        let due = self.due_clause("c", today)?;
+        let clause = self.due_clause("c", today)?;
+        // Due cards: the aggregate's, less those skipped to a later day; in an interview's
+        // window (due days moved) a count of the cards.
+        let due = if clause == plain_due("c", today) {
+            "SELECT w.deck_id, w.due - coalesce(k.skipped, 0) AS due
+             FROM (SELECT deck_id, sum(cards) AS due FROM stats_due WHERE due <= ?1 GROUP BY deck_id) w
+             LEFT JOIN (SELECT c.deck_id, count(*) AS skipped FROM card c INDEXED BY card_buried
+                        WHERE c.buried_until > ?1 AND c.retired = 0 AND c.suspended = 0
+                          AND c.due IS NOT NULL AND c.due <= ?1 GROUP BY c.deck_id) k
+             ON k.deck_id = w.deck_id"
+                .to_string()
+        } else {
+            format!(
+                "SELECT c.deck_id, count(*) AS due FROM card c
+                 WHERE {clause} AND c.retired = 0 AND c.suspended = 0
+                   AND (c.buried_until IS NULL OR c.buried_until <= ?1)
+                 GROUP BY c.deck_id"
+            )
+        };
         let mut stmt = self.conn.prepare(&format!(
             "WITH counts AS (
                  SELECT deck_id,
                         sum(cards) FILTER (WHERE reviewed = 0 AND suspended = 0) AS new,
                         sum(cards) AS total
                  FROM stats_card WHERE retired = 0 GROUP BY deck_id),
-             due AS (
-                 SELECT c.deck_id, count(*) AS due FROM card c
-                 WHERE {due} AND c.retired = 0 AND c.suspended = 0
-                   AND (c.buried_until IS NULL OR c.buried_until <= ?1)
-                 GROUP BY c.deck_id)
+             due AS ({due})
              SELECT d.name, d.title, coalesce(counts.new, 0), coalesce(due.due, 0),
                     coalesce(counts.total, 0)
              FROM deck d LEFT JOIN counts ON counts.deck_id = d.id LEFT JOIN due ON due.deck_id = d.id

@@ -93,7 +93,7 @@ impl Store {
     /// SQL that is true for the cards of `{c}` due by `day`: `Interview::due` with the next
     /// interview applied, written so the due-day index still serves the cards due as SM-2 said.
     pub(super) fn due_clause(&self, c: &str, day: StudyDay) -> anyhow::Result<String> {
-        let plain = format!("({c}.due IS NOT NULL AND {c}.due <= '{day}')");
+        let plain = super::cards::plain_due(c, day);
         let Some(interview) = self.next_interview(day)?.filter(|i| i.day > day) else {
             return Ok(plain);
         };

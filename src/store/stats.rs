@@ -353,6 +353,8 @@ mod tests {
             "SELECT retired != 0, suspended != 0, reviews > 0, min(repetitions, 2),
                     min(interval_days, 21), easiness, deck_id, count(*)
              FROM card GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7",
+            "SELECT due, deck_id, count(*) FROM card
+             WHERE due IS NOT NULL AND retired = 0 AND suspended = 0 GROUP BY 1, 2 ORDER BY 1, 2",
         ] {
             out.push(dump(conn, sql));
         }
@@ -366,6 +368,7 @@ mod tests {
             "SELECT * FROM stats_story ORDER BY 1, 2",
             "SELECT * FROM stats_confusion ORDER BY 1, 2, 3",
             "SELECT * FROM stats_card WHERE cards > 0 ORDER BY 1, 2, 3, 4, 5, 6, 7",
+            "SELECT * FROM stats_due WHERE cards > 0 ORDER BY 1, 2",
         ]
         .iter()
         .map(|sql| dump(conn, sql))
@@ -489,7 +492,7 @@ mod tests {
             .execute_batch(&format!(
                 "DROP TRIGGER stats_review_insert; DROP TRIGGER stats_review_delete;
                  DROP TRIGGER stats_card_insert; DROP TRIGGER stats_card_update; DROP TRIGGER stats_card_delete;
-                 DROP TABLE stats_day; DROP TABLE stats_story; DROP TABLE stats_confusion; DROP TABLE stats_card;
+                 DROP TABLE stats_day; DROP TABLE stats_story; DROP TABLE stats_confusion; DROP TABLE stats_card; DROP TRIGGER stats_due_insert; DROP TRIGGER stats_due_update; DROP TRIGGER stats_due_delete; DROP TABLE stats_due;
                  DROP INDEX card_recall; DROP INDEX card_easiness; DROP INDEX card_leech;
                  DROP TRIGGER last_quality_insert; DROP TRIGGER last_quality_delete;
                  DROP INDEX card_followups; DROP TRIGGER card_revision;
