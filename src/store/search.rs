@@ -200,10 +200,13 @@ impl Store {
             if query(&cards_sql(&unfiltered, &like_sql))? < limit {
                 query(&cards_sql(&filtered, ""))?;
             }
+            // A story's recall card through `card_recall`: `card_story` holds every card of the
+            // story (thousands in a large collection), each read to find the one recall card.
             let stories_sql = format!(
                 "SELECT {CARD_COLUMNS}, 3.0 * bm25(story_fts, 8.0, 6.0, 2.0) AS score
                  FROM story_fts JOIN story s ON s.id = story_fts.rowid
-                 JOIN card c ON c.story_id = s.id AND c.kind = 'recall' JOIN deck d ON d.id = c.deck_id
+                 JOIN card c INDEXED BY card_recall ON c.story_id = s.id AND c.kind = 'recall'
+                 JOIN deck d ON d.id = c.deck_id
                  WHERE story_fts MATCH ?1 AND s.retired = 0 AND c.retired = 0 AND (?2 IS NULL OR d.name = ?2)
                  {like_sql}
                  ORDER BY score LIMIT ?"

@@ -134,9 +134,8 @@ impl Store {
 
         let due = self.query(
             &format!(
-                "SELECT due, count(*) FROM card
-                 WHERE due IS NOT NULL AND due <= ?1 AND retired = 0 AND suspended = 0{}
-                 GROUP BY due",
+                // From the aggregate (a row per deck and due day), not a count of the cards.
+                "SELECT due, sum(cards) FROM stats_due WHERE due <= ?1{} GROUP BY due",
                 deck.clause("deck_id", 2)
             ),
             deck.params(vec![day_value(forecast_end)]),
