@@ -395,7 +395,12 @@ fn main() -> anyhow::Result<()> {
     let (mut cards, mut reviews) = (0usize, 0usize);
     let mut deck_index = 0;
     let decks = o.cards.div_ceil(DECK_SIZE);
-    let stories_per_deck = (o.cards / 2_000).clamp(20, 500).div_ceil(decks);
+    // The worst case keeps the old density (a story per ten cards): the most stories to rank.
+    let stories_per_deck = if o.overdue {
+        DECK_SIZE / 10
+    } else {
+        (o.cards / 2_000).clamp(20, 500).div_ceil(decks)
+    };
     while cards < o.cards {
         let size = DECK_SIZE.min(o.cards - cards);
         let name = format!("synth-{deck_index}");
