@@ -184,6 +184,8 @@ fn no_escape_sequence_of_a_deck_reaches_stdout_or_stderr() {
         &["show", "evil-1", "--json"],
         &["show", "evil.b1"],
         &["show", "evil.q1", "--json"],
+        &["show", "evil-1.f1"],
+        &["show", "evil-1.f1", "--json"],
         &["search", "正文"],
         &["search", "正文", "--json"],
         &["export", "evil"],
@@ -212,6 +214,20 @@ fn no_escape_sequence_of_a_deck_reaches_stdout_or_stderr() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_clean("review stdout", &out.stdout);
     assert_clean("review stderr", &out.stderr);
+    // Its follow-up and 30-second version too.
+    for (args, shown) in [
+        (
+            &["review", "--deck", "evil", "--cram", "--kind", "followup"][..],
+            "追",
+        ),
+        (&["review", "--deck", "evil", "--short"][..], "短"),
+    ] {
+        let out = env.run_stdin(args, "\n\n4\n");
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        assert!(stdout(&out).contains(shown), "{args:?}: {}", stdout(&out));
+        assert_clean(&format!("{args:?} stdout"), &out.stdout);
+        assert_clean(&format!("{args:?} stderr"), &out.stderr);
+    }
     // An error that quotes a key of a rejected file.
     env.write(
         "bad.toml",
