@@ -13,9 +13,8 @@
 //!
 //! The **score** (0–1) orders stories, weakest first: what is known of the story — the mean of the
 //! last recall grade / 5, the match accuracy and the answered follow-ups' mean last grade / 5,
-//! where known — times ½ + ½ × freshness (freshness
-//! is 1 on the day of the last review and 0 at 14 days), so a failed telling is weaker than a good
-//! one gone stale. A story only asked about so far (presented, its questions answered, never told)
+//! where known — times ½ + ½ × freshness (freshness is 1 on the day of the last review and 0 at
+//! 14 days), so a failed telling is weaker than a good one gone stale. A story only asked about so far (presented, its questions answered, never told)
 //! scores by its questions, at half freshness; a story never reviewed at all has no score.
 
 use serde::Serialize;

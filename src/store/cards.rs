@@ -16,12 +16,11 @@ pub(super) const CARD_COLUMN_COUNT: usize = 21;
 pub(super) const CARD_FROM: &str =
     "FROM card c JOIN deck d ON d.id = c.deck_id LEFT JOIN story s ON s.id = c.story_id";
 
-/// The light row of a candidate: its story's recall card counts as seen once reviewed or presented.
+/// The light row of a candidate, with whether its story's recall card was told and whether the
+/// story was presented (seen: either; a follow-up waits for told).
 const CANDIDATE_COLUMNS: &str = "c.id, c.kind, s.key, c.due,
-    EXISTS (SELECT 1 FROM card r WHERE r.story_id = c.story_id AND r.kind = 'recall' AND r.reviews > 0)
-    OR EXISTS (SELECT 1 FROM presented p WHERE p.story_id = c.story_id),
-    c.kind = 'followup'
-    AND EXISTS (SELECT 1 FROM card r WHERE r.story_id = c.story_id AND r.kind = 'recall' AND r.reviews > 0)";
+    EXISTS (SELECT 1 FROM card r WHERE r.story_id = c.story_id AND r.kind = 'recall' AND r.reviews > 0),
+    EXISTS (SELECT 1 FROM presented p WHERE p.story_id = c.story_id)";
 const CANDIDATE_FROM: &str = "FROM card c LEFT JOIN story s ON s.id = c.story_id";
 /// The cards `fill` made (`<deck>.fill.<template>…`), by a range of the key index per deck ('/'
 /// follows '.'), so finding them costs the same at 100,000 cards as at 100.
@@ -30,11 +29,6 @@ const CANDIDATE_FROM: &str = "FROM card c LEFT JOIN story s ON s.id = c.story_id
 const OWN_FROM: &str = "FROM deck d CROSS JOIN card c INDEXED BY sqlite_autoindex_card_1
     ON c.key > d.name || '.fill.' AND c.key < d.name || '.fill/' AND c.deck_id = d.id
     LEFT JOIN story s ON s.id = c.story_id";
-
-/// `Store::due_clause` when no interview window moves due days: the due day alone.
-pub(super) fn plain_due(c: &str, day: StudyDay) -> String {
-    format!("({c}.due IS NOT NULL AND {c}.due <= '{day}')")
-}
 
 /// The three queries of a session's candidates; `due` is `Store::due_clause` for the day.
 fn candidate_queries(due: &str) -> [String; 3] {
@@ -270,8 +264,8 @@ impl Store {
                     kind: r.get(1)?,
                     story: r.get(2)?,
                     due: r.get(3)?,
-                    recall_seen: r.get(4)?,
-                    recall_told: r.get(5)?,
+                    recall_seen: r.get::<_, bool>(4)? || r.get::<_, bool>(5)?,
+                    recall_told: r.get(4)?,
                     readiness: None,
                     own: false,
                 })
@@ -291,8 +285,7 @@ impl Store {
 
     /// Cards due on `day` or before it (what a session that day will start with).
     pub fn count_due_by(&self, day: StudyDay) -> anyhow::Result<u32> {
-        let due = self.due_clause("card", day)?;
-        if due == plain_due("card", day) {
+        if !self.window_moves_due(day)? {
             // From the aggregate: a row per deck and due day, not a row per due card.
             return Ok(self.conn.query_row(
                 "SELECT coalesce(sum(cards), 0) FROM stats_due WHERE due <= ?1",
@@ -300,6 +293,7 @@ impl Store {
                 |r| r.get(0),
             )?);
         }
+        let due = self.due_clause("card", day)?;
         Ok(self.conn.query_row(
             &format!("SELECT count(*) FROM card WHERE {due} AND retired = 0 AND suspended = 0"),
             [],
@@ -315,7 +309,7 @@ impl Store {
         };
         let mut windowed = false;
         for &day in days {
-            windowed |= self.due_clause("card", day)? != plain_due("card", day);
+            windowed |= self.window_moves_due(day)?;
         }
         if windowed {
             return days.iter().map(|d| self.count_due_by(*d)).collect();
@@ -341,10 +335,9 @@ impl Store {
     /// Each deck's new, due and total cards, from the `stats_card` and `stats_due` aggregates, so
     /// this costs the same at 1,000,000 cards as at 10,000.
     pub fn decks(&self, today: StudyDay) -> anyhow::Result<Vec<DeckSummary>> {
-        let clause = self.due_clause("c", today)?;
         // Due cards: the aggregate's, less those skipped to a later day; in an interview's
         // window (due days moved) a count of the cards.
-        let due = if clause == plain_due("c", today) {
+        let due = if !self.window_moves_due(today)? {
             "SELECT w.deck_id, w.due - coalesce(k.skipped, 0) AS due
              FROM (SELECT deck_id, sum(cards) AS due FROM stats_due WHERE due <= ?1 GROUP BY deck_id) w
              LEFT JOIN (SELECT c.deck_id, count(*) AS skipped FROM card c INDEXED BY card_buried
@@ -353,6 +346,7 @@ impl Store {
              ON k.deck_id = w.deck_id"
                 .to_string()
         } else {
+            let clause = self.due_clause("c", today)?;
             format!(
                 "SELECT c.deck_id, count(*) AS due FROM card c
                  WHERE {clause} AND c.retired = 0 AND c.suspended = 0

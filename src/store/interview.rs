@@ -90,18 +90,30 @@ impl Store {
         )?)
     }
 
+    /// The interview whose window moves due days on `day`, and `k`: the cards with
+    /// id mod WINDOW_DAYS >= k are brought forward (to last_day - (id mod WINDOW_DAYS) <= day).
+    /// None outside a window: then the cards due by `day` are those SM-2 made due.
+    fn moving_window(&self, day: StudyDay) -> anyhow::Result<Option<(Interview, i64)>> {
+        let Some(interview) = self.next_interview(day)?.filter(|i| i.day > day) else {
+            return Ok(None);
+        };
+        let k = day.days_until(interview.last_day());
+        Ok((k < i64::from(WINDOW_DAYS)).then_some((interview, k)))
+    }
+
+    /// Whether an interview's window moves due days on `day` (so counts of due cards cannot come
+    /// from the `stats_due` aggregate, which knows SM-2's due days only).
+    pub(super) fn window_moves_due(&self, day: StudyDay) -> anyhow::Result<bool> {
+        Ok(self.moving_window(day)?.is_some())
+    }
+
     /// SQL that is true for the cards of `{c}` due by `day`: `Interview::due` with the next
     /// interview applied, written so the due-day index still serves the cards due as SM-2 said.
     pub(super) fn due_clause(&self, c: &str, day: StudyDay) -> anyhow::Result<String> {
-        let plain = super::cards::plain_due(c, day);
-        let Some(interview) = self.next_interview(day)?.filter(|i| i.day > day) else {
+        let plain = format!("({c}.due IS NOT NULL AND {c}.due <= '{day}')");
+        let Some((interview, k)) = self.moving_window(day)? else {
             return Ok(plain);
         };
-        // Brought forward to last_day - (id mod WINDOW_DAYS) <= day, i.e. id mod WINDOW_DAYS >= k.
-        let k = day.days_until(interview.last_day());
-        if k >= i64::from(WINDOW_DAYS) {
-            return Ok(plain);
-        }
         Ok(format!(
             "({plain} OR ({c}.due >= '{iv}' AND ({c}.last_review IS NULL OR {c}.last_review < '{ws}')
                  AND ({c}.id % {WINDOW_DAYS}) >= {k}))",

@@ -624,7 +624,6 @@ impl Session<'_> {
     }
 }
 
-/// `a`–`d`: which of the four choices.
 /// "key points", and who wrote them when the story's text is the document's but its key points
 /// are not.
 fn points_heading(story: Option<&crate::core::model::CatalogStory>) -> String {
@@ -656,6 +655,7 @@ struct Told {
     share: u32,
 }
 
+/// `a`–`d`: which of the four choices.
 pub(super) fn choice_index(text: &str) -> Option<usize> {
     let mut chars = text.chars();
     let c = chars.next()?.to_ascii_lowercase();

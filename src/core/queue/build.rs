@@ -1,7 +1,8 @@
 //! The day's queue, in order: due cards (weakest story first, then most overdue), then new cards
 //! (the user's own facts, first tellings of stories presented before, new stories presented with
-//! their questions after them, the rest — a follow-up only once its story has been told), then the re-drills owed from earlier today. Nothing is
-//! held back for being a sibling: `next` spaces siblings apart.
+//! their questions after them, the rest — a follow-up only once its story has been told), then
+//! the re-drills owed from earlier today. Nothing is held back for being a sibling: `next` spaces
+//! siblings apart.
 
 use std::collections::{HashSet, VecDeque};
 
