@@ -12,6 +12,29 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> anyhow::Result<()> 
     migrate_with(conn, path, MIGRATIONS)
 }
 
+/// Puts the database in WAL mode. The switch needs the file to itself, and SQLite reports a busy
+/// file at once rather than waiting as for other locks: two storydrills opening a new database
+/// together would see one of them fail. So the mode is read first (the other may have switched
+/// it), and a busy switch is tried again for up to 10 seconds, as long as any other lock waits.
+fn use_wal(conn: &Connection) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    loop {
+        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        if mode.eq_ignore_ascii_case("wal") {
+            return Ok(());
+        }
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && started.elapsed() < std::time::Duration::from_secs(10) =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            other => return Ok(other?),
+        }
+    }
+}
+
 /// `PRAGMA application_id` of a storydrill database ("SDRL"): another program's SQLite file is
 /// refused untouched instead of getting storydrill's tables added.
 pub const APPLICATION_ID: i32 = 0x5344_524C;
@@ -28,7 +51,7 @@ fn migrate_with(
     let latest = migrations.len() as u32;
     let version = check_is_ours(conn, latest)?;
     // WAL lets a second storydrill read while one writes; FULL syncs every commit, so no answer is lost.
-    conn.pragma_update(None, "journal_mode", "WAL")?;
+    use_wal(conn)?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
     let id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
@@ -282,6 +305,35 @@ mod tests {
             conn.execute("DELETE FROM card WHERE id = 1", []).is_err(),
             "the review still refers to it"
         );
+    }
+
+    /// Switching to WAL while another connection reads the file waits for it (SQLite itself
+    /// reports the busy file at once: two storydrills opening a new database raced).
+    #[test]
+    fn the_switch_to_wal_waits_for_a_reader() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.db");
+        let reader = Connection::open(&path).unwrap();
+        reader
+            .execute_batch("CREATE TABLE t (x); BEGIN; SELECT * FROM t;")
+            .unwrap();
+        let conn = Connection::open(&path).unwrap();
+        // No busy wait of SQLite's own: only use_wal's retries can get past the reader.
+        conn.busy_timeout(std::time::Duration::ZERO).unwrap();
+        assert!(
+            conn.pragma_update(None, "journal_mode", "WAL").is_err(),
+            "the switch is refused while the reader holds its lock"
+        );
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            reader.execute_batch("COMMIT").unwrap();
+        });
+        use_wal(&conn).unwrap();
+        release.join().unwrap();
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
     }
 
     const FAKE_V2: (u32, &str, &str) = (
