@@ -432,6 +432,62 @@ fn search_finds_chinese_latin_and_short_queries_best_first() {
     env.fails(&["search", "x", "--deck", "nope"], 1);
 }
 
+#[test]
+fn search_finds_one_and_two_character_terms_anywhere_in_a_field() {
+    let env = Env::new();
+    for (front, back) in [
+        ("缓存怎么预热", "先灌热点键"),
+        ("限流用什么", "令牌桶 Go"),
+        ("一个字：锁", "x"),
+    ] {
+        env.ok(&[
+            "add", "card", "--front", front, "--back", back, "--deck", "short",
+        ]);
+    }
+    let fronts = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["search", "--json", "--deck", "short"];
+        all.extend_from_slice(args);
+        let mut f: Vec<String> = env
+            .json(&all)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["front"].as_str().unwrap().to_string())
+            .collect();
+        f.sort();
+        f
+    };
+    // The last two characters of a front, of a back, and the last one of a field.
+    assert_eq!(fronts(&["预热"]), ["缓存怎么预热"]);
+    assert_eq!(fronts(&["go"]), ["限流用什么"]);
+    assert_eq!(fronts(&["锁"]), ["一个字：锁"]);
+    assert_eq!(fronts(&["什么"]), ["限流用什么"]);
+    // Two short terms must both be there; a term found nowhere finds nothing.
+    assert_eq!(fronts(&["限流", "令牌"]), ["限流用什么"]);
+    assert!(fronts(&["限流", "预热"]).is_empty());
+    assert!(fronts(&["鲸"]).is_empty());
+    // A changed text is found by its new words and no longer by the old ones.
+    let key = env.json(&["search", "预热", "--json"])[0]["key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    env.ok(&["tag", &key, "--add", "qz"]);
+    assert_eq!(fronts(&["qz"]), ["缓存怎么预热"]);
+    env.ok(&["tag", &key, "--remove", "qz"]);
+    assert!(fronts(&["qz"]).is_empty());
+    // A story's own text (a key point, in no card's text) finds its recall card.
+    add_story(&env);
+    let hits = env.json(&["search", "回滚", "--json"]);
+    let keys: Vec<&str> = hits
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["key"].as_str().unwrap())
+        .collect();
+    assert!(keys.contains(&"mine-32.recall"), "{hits}");
+    assert_search_index_in_sync(&env);
+}
+
 fn my_deck(env: &Env) {
     add_story(env);
     env.ok(&[

@@ -16,13 +16,18 @@ pub struct SearchHit {
     pub score: f64,
 }
 
-/// The trigram tokenizer needs at least 3 characters; shorter terms are matched with LIKE.
+/// A term of 3+ characters is a phrase of the trigram index; a shorter one is looked up by the
+/// trigrams that begin with it and checked with LIKE.
 pub const MIN_INDEXED_CHARS: usize = 3;
 
 /// Matches of the index ranked, at most: the newest ones. bm25 is computed for every row it ranks,
 /// so ranking every match of a common term grows with the collection (tens of thousands of
 /// matches at 1,000,000 cards); the newest 2,000 are ranked in the same time at any size.
 pub const MAX_RANKED: usize = 2_000;
+
+/// Most trigrams a one- or two-character term is looked up by; a term that begins more of them is
+/// common, and a scan of the cards finds the limit of its matches soon.
+pub const MAX_TRIGRAMS: usize = 256;
 
 /// Most terms a query may have: each is a condition of the SQL, and thousands of them are no search.
 pub const MAX_TERMS: usize = 16;
@@ -48,6 +53,15 @@ pub fn fts_query(terms: &[String]) -> String {
         .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
         .collect::<Vec<_>>()
         .join(" AND ")
+}
+
+/// An FTS5 query that finds any of `grams` (trigrams of the index, quoted as terms).
+pub fn fts_query_any(grams: &[String]) -> String {
+    grams
+        .iter()
+        .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(" OR ")
 }
 
 /// A LIKE pattern for a substring, with `%`, `_` and `\` escaped (ESCAPE '\').
@@ -120,30 +134,63 @@ impl Store {
             }
         };
         if long.is_empty() {
-            // LIKE only: a scan that stops at the limit (no ORDER BY), ranked afterwards by where
-            // the text was found.
-            let mut args = vec![deck_arg.clone()];
-            args.extend(like_args.iter().cloned());
-            args.push(limit_arg.clone());
-            let first = like_pattern(&short[0]);
-            let sql = format!(
-                "SELECT {CARD_COLUMNS},
-                    CASE WHEN c.kind = 'recall' AND s.title LIKE '{p}' ESCAPE '\\' THEN -3.0
-                         WHEN c.front LIKE '{p}' ESCAPE '\\' THEN -2.0 ELSE -1.0 END AS score
-                 {CARD_FROM} WHERE c.retired = 0 AND (?1 IS NULL OR d.name = ?1) {like_sql}
-                 LIMIT ?",
-                p = first.replace('\'', "''")
+            // Short terms only. The index finds the cards that may hold them (those with a trigram
+            // beginning with each term, migration 0011) and LIKE checks those cards; the recall
+            // cards of stories holding a term are checked too, as a story's text is not in the
+            // card index. A term the index cannot look up is scanned for as before: a scan that
+            // stops at the limit (no ORDER BY).
+            let first = like_pattern(&short[0]).replace('\'', "''");
+            let score = format!(
+                "CASE WHEN c.kind = 'recall' AND s.title LIKE '{first}' ESCAPE '\\' THEN -3.0
+                      WHEN c.front LIKE '{first}' ESCAPE '\\' THEN -2.0 ELSE -1.0 END"
             );
-            let mut stmt = self.conn.prepare(&sql)?;
-            let rows = stmt.query_map(params_from_iter(args), |r| {
-                Ok(SearchHit {
-                    card: card_from_row(r)?,
-                    score: r.get(CARD_COLUMN_COUNT)?,
-                })
-            })?;
-            for hit in rows {
-                keep(hit?);
+            let mut filters = vec![deck_arg.clone()];
+            filters.extend(like_args.iter().cloned());
+            filters.push(limit_arg.clone());
+            let looked_up: Option<Vec<Vec<String>>> = short
+                .iter()
+                .map(|t| self.trigrams_beginning(t))
+                .collect::<anyhow::Result<_>>()?;
+            let Some(grams) = looked_up else {
+                let sql = format!(
+                    "SELECT {CARD_COLUMNS}, {score} {CARD_FROM}
+                     WHERE c.retired = 0 AND (?1 IS NULL OR d.name = ?1) {like_sql} LIMIT ?"
+                );
+                self.hits(&sql, filters)?.into_iter().for_each(&mut keep);
+                return Ok(ranked(best, limit));
+            };
+            if grams.iter().all(|g| !g.is_empty()) {
+                let any: Vec<String> = grams
+                    .iter()
+                    .map(|g| format!("({})", fts_query_any(g)))
+                    .collect();
+                let mut args = vec![Value::Text(any.join(" AND "))];
+                args.extend(filters.iter().cloned());
+                let sql = format!(
+                    "SELECT {CARD_COLUMNS}, {score}
+                     FROM (SELECT rowid AS id FROM card_fts WHERE card_fts MATCH ?1 ORDER BY rowid DESC) f
+                     JOIN card c ON c.id = f.id JOIN deck d ON d.id = c.deck_id
+                     LEFT JOIN story s ON s.id = c.story_id
+                     WHERE c.retired = 0 AND (?2 IS NULL OR d.name = ?2) {like_sql} LIMIT ?"
+                );
+                self.hits(&sql, args)?.into_iter().for_each(&mut keep);
             }
+            // Stories are few (tens to hundreds): their text is scanned.
+            let mut args: Vec<Value> = short
+                .iter()
+                .flat_map(|t| std::iter::repeat_n(Value::Text(like_pattern(t)), 3))
+                .collect();
+            let deck_param = args.len() + 1;
+            args.extend(filters);
+            let any_story = vec!["s.title LIKE ? ESCAPE '\\' OR s.aliases LIKE ? ESCAPE '\\' OR s.points LIKE ? ESCAPE '\\'"; short.len()].join(" OR ");
+            let sql = format!(
+                "SELECT {CARD_COLUMNS}, {score}
+                 FROM story s JOIN card c INDEXED BY card_recall ON c.story_id = s.id AND c.kind = 'recall'
+                 JOIN deck d ON d.id = c.deck_id
+                 WHERE s.retired = 0 AND c.retired = 0 AND ({any_story})
+                   AND (?{deck_param} IS NULL OR d.name = ?{deck_param}) {like_sql} LIMIT ?"
+            );
+            self.hits(&sql, args)?.into_iter().for_each(&mut keep);
         } else {
             let mut args = vec![Value::Text(fts_query(long)), deck_arg];
             args.extend(like_args.iter().cloned());
@@ -213,11 +260,54 @@ impl Store {
             );
             query(&stories_sql)?;
         }
-        let mut hits: Vec<SearchHit> = best.into_values().collect();
-        hits.sort_by(|a, b| a.score.total_cmp(&b.score).then(a.card.id.cmp(&b.card.id)));
-        hits.truncate(limit);
-        Ok(hits)
+        Ok(ranked(best, limit))
     }
+
+    /// The cards of a query selecting `CARD_COLUMNS` and then a score.
+    fn hits(&self, sql: &str, args: Vec<Value>) -> anyhow::Result<Vec<SearchHit>> {
+        let mut stmt = self.conn.prepare(sql)?;
+        let rows = stmt.query_map(params_from_iter(args), |r| {
+            Ok(SearchHit {
+                card: card_from_row(r)?,
+                score: r.get(CARD_COLUMN_COUNT)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The card index's trigrams that begin with `term` (one or two characters), read from the
+    /// sorted terms (fts5vocab); `None` when the index cannot answer for it: a cased letter
+    /// beyond ASCII (SQLite and Rust may fold it apart), or more than `MAX_TRIGRAMS` trigrams
+    /// (a common term, which a scan finds soon enough).
+    fn trigrams_beginning(&self, term: &str) -> anyhow::Result<Option<Vec<String>>> {
+        if term
+            .chars()
+            .any(|c| !c.is_ascii() && c.to_lowercase().ne([c]))
+        {
+            return Ok(None);
+        }
+        let prefix = term.to_ascii_lowercase();
+        self.conn.execute_batch(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.card_vocab USING fts5vocab(main, card_fts, row)",
+        )?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT term FROM temp.card_vocab WHERE term >= ?1 AND term < ?1 || char(1114111) LIMIT ?2",
+        )?;
+        let grams: Vec<String> = stmt
+            .query_map(rusqlite::params![prefix, MAX_TRIGRAMS as i64 + 1], |r| {
+                r.get(0)
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok((grams.len() <= MAX_TRIGRAMS).then_some(grams))
+    }
+}
+
+/// The best `limit` of the hits, best first.
+fn ranked(best: HashMap<i64, SearchHit>, limit: usize) -> Vec<SearchHit> {
+    let mut hits: Vec<SearchHit> = best.into_values().collect();
+    hits.sort_by(|a, b| a.score.total_cmp(&b.score).then(a.card.id.cmp(&b.card.id)));
+    hits.truncate(limit);
+    hits
 }
 
 #[cfg(test)]

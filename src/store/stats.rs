@@ -499,7 +499,7 @@ mod tests {
                  ALTER TABLE card DROP COLUMN source; ALTER TABLE story DROP COLUMN short; ALTER TABLE story DROP COLUMN points_source;
                  ALTER TABLE card DROP COLUMN last_quality;
                  DROP TRIGGER review_judgement_review_delete; DROP TABLE review_judgement;
-                 ALTER TABLE deck DROP COLUMN synonyms;
+                 ALTER TABLE deck DROP COLUMN synonyms; DROP VIEW card_fts_text;
                  PRAGMA user_version = {};",
                 version - 1
             ))
