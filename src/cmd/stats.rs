@@ -459,9 +459,12 @@ fn cards(out: &mut String, s: &Stats) {
         let _ = writeln!(out, "  … and {} more", s.leeches.total as usize - shown);
     }
 
-    heading(out, "Lowest easiness");
+    heading(out, "Lowest easiness (below the starting 2.50)");
     if s.lowest_easiness.is_empty() {
-        let _ = writeln!(out, "  no card reviewed yet");
+        let _ = writeln!(
+            out,
+            "  none: no card has been answered badly enough to fall below it"
+        );
     }
     for line in &s.lowest_easiness {
         let _ = writeln!(out, "{}", card_line(line));

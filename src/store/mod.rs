@@ -37,10 +37,16 @@ pub struct Store {
 /// The WAL size at which the closing process copies it into the database and empties it.
 pub const WAL_CHECKPOINT_BYTES: u64 = 1024 * 1024;
 
+/// The WAL size up to which a running storydrill does not copy it into the database. SQLite's
+/// default (1,000 pages, 1 MiB of 1 KB pages) made a session stop every ~90 answers to write a
+/// thousand pages into the database and sync it twice, which tripled the mean cost of an answer
+/// (benches/scale.py); a session of hundreds of answers now leaves that to its end (below).
+pub const WAL_AUTOCHECKPOINT_BYTES: i64 = 16 * 1024 * 1024;
+
 /// SQLite's default is for the last connection to close to copy the WAL into the database and
 /// delete it, and for the next one to create it again: four more syncs per command, each a
 /// file-system journal commit. On a slow disk that was most of a 20 ms `grade`. Instead the WAL
-/// is kept until it holds 1 MiB (~60 answers), and then the closing process empties it with a
+/// is kept until it holds 1 MiB (~90 answers), and then the closing process empties it with a
 /// TRUNCATE checkpoint. Commits stay synced (synchronous = FULL).
 ///
 /// Emptying it is what keeps the WAL small: the next process to open the database alone resets
@@ -179,6 +185,12 @@ impl Store {
             conn,
             path: path.to_path_buf(),
         };
+        let page_size: i64 = store.conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+        store.conn.pragma_update(
+            None,
+            "wal_autocheckpoint",
+            WAL_AUTOCHECKPOINT_BYTES / page_size.max(512),
+        )?;
         store.load_builtin_decks()?;
         Ok(store)
     }

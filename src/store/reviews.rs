@@ -166,7 +166,7 @@ impl Store {
             );
         }
         tx.execute("DELETE FROM review WHERE id = ?1", [review_id])?;
-        write_state(&tx, review.card_id, &review.before)?;
+        write_state(&tx, review.card_id, &review.after, &review.before)?;
         tx.commit()?;
         Ok(())
     }
@@ -224,7 +224,7 @@ fn insert_review(tx: &rusqlite::Transaction<'_>, review: &NewReview) -> anyhow::
         a.last_review,
     ])?;
     let id = tx.last_insert_rowid();
-    write_state(tx, review.card_id, a)?;
+    write_state(tx, review.card_id, b, a)?;
     Ok(id)
 }
 
@@ -251,12 +251,62 @@ pub(super) fn state_at(row: &Row<'_>, i: usize) -> rusqlite::Result<CardState> {
     })
 }
 
-fn write_state(tx: &rusqlite::Transaction<'_>, card: CardId, s: &CardState) -> anyhow::Result<()> {
-    tx.prepare_cached(
-        "UPDATE card SET repetitions = ?2, easiness = ?3, interval_days = ?4, due = ?5, lapses = ?6, reviews = ?7,
-                last_review = ?8 WHERE id = ?1",
-    )?
-    .execute(params![card, s.repetitions, s.easiness, s.interval_days, s.due, s.lapses, s.reviews, s.last_review])?;
+/// Writes the card's state `to` over `was` (what the card holds now), setting only the columns
+/// that change: SQLite rewrites an index entry whenever a column of the index (or of its WHERE)
+/// is set, even to the value it had, and each page rewritten is a page more in the log. A grade
+/// that leaves the easiness and the lapses as they were does not touch `card_easiness`.
+fn write_state(
+    tx: &rusqlite::Transaction<'_>,
+    card: CardId,
+    was: &CardState,
+    to: &CardState,
+) -> anyhow::Result<()> {
+    let mut set: Vec<&str> = Vec::new();
+    let mut args: Vec<rusqlite::types::Value> = vec![card.0.into()];
+    let mut change = |column: &'static str, changed: bool, value: rusqlite::types::Value| {
+        if changed {
+            args.push(value);
+            set.push(column);
+        }
+    };
+    change(
+        "repetitions",
+        was.repetitions != to.repetitions,
+        to.repetitions.into(),
+    );
+    change(
+        "easiness",
+        was.easiness != to.easiness,
+        i64::from(to.easiness.hundredths()).into(),
+    );
+    change(
+        "interval_days",
+        was.interval_days != to.interval_days,
+        to.interval_days.into(),
+    );
+    change(
+        "due",
+        was.due != to.due,
+        to.due.map(|d| d.to_string()).into(),
+    );
+    change("lapses", was.lapses != to.lapses, to.lapses.into());
+    change("reviews", was.reviews != to.reviews, to.reviews.into());
+    change(
+        "last_review",
+        was.last_review != to.last_review,
+        to.last_review.map(|d| d.to_string()).into(),
+    );
+    if set.is_empty() {
+        return Ok(());
+    }
+    let assignments: Vec<String> = set
+        .iter()
+        .enumerate()
+        .map(|(i, column)| format!("{column} = ?{}", i + 2))
+        .collect();
+    let sql = format!("UPDATE card SET {} WHERE id = ?1", assignments.join(", "));
+    tx.prepare_cached(&sql)?
+        .execute(rusqlite::params_from_iter(args))?;
     Ok(())
 }
 

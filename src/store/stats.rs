@@ -8,7 +8,7 @@ use crate::core::stats::{
     CardGroup, CardLine, ConfusionRow, DayCounts, DayRow, DueRow, StatsInput, StoryRow,
     CONFUSIONS_LISTED, FORECAST_DAYS, LEECHES_LISTED, LEECH_LAPSES, LOWEST_EASINESS,
 };
-use crate::core::types::StudyDay;
+use crate::core::types::{Easiness, StudyDay};
 
 /// `AND <column> = ?N` when a deck is asked for, with the deck id as the last parameter.
 struct DeckFilter {
@@ -242,8 +242,9 @@ impl Store {
         )?;
         let lowest = self.query(
             &format!(
-                "SELECT {line_columns} WHERE c.reviews > 0 AND c.retired = 0{}
+                "SELECT {line_columns} WHERE c.easiness < {} AND c.retired = 0{}
                  ORDER BY c.easiness, c.lapses DESC, c.id LIMIT {LOWEST_EASINESS}",
+                Easiness::INITIAL.hundredths(),
                 deck.clause("c.deck_id", 1)
             ),
             deck.params(vec![]),
@@ -549,10 +550,12 @@ mod tests {
              FROM stats_card WHERE cards > 0 GROUP BY 1, 2, 3, 4, 5, 6",
         );
         assert!(!cards.contains("TEMP B-TREE"), "{cards}");
-        let lowest = plan(
+        // The partial index's WHERE (migration 0012) is the query's: the same starting easiness.
+        let lowest = plan(&format!(
             "SELECT c.id FROM card c LEFT JOIN story s ON s.id = c.story_id
-             WHERE c.reviews > 0 AND c.retired = 0 ORDER BY c.easiness, c.lapses DESC, c.id LIMIT 10",
-        );
+             WHERE c.easiness < {} AND c.retired = 0 ORDER BY c.easiness, c.lapses DESC, c.id LIMIT 10",
+            Easiness::INITIAL.hundredths()
+        ));
         assert!(
             lowest.contains("card_easiness") && !lowest.contains("TEMP B-TREE"),
             "{lowest}"

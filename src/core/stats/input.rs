@@ -115,7 +115,7 @@ pub struct StatsInput {
     /// The worst leeches (most lapses first) and how many there are in all.
     pub leeches: Vec<CardLine>,
     pub leech_total: u32,
-    /// The reviewed cards with the lowest easiness, lowest first.
+    /// The cards whose easiness fell below the starting 2.50, lowest first.
     pub lowest: Vec<CardLine>,
     /// Each story's key points and its latest tellings in the window.
     pub tellings: Vec<StoryTellings>,

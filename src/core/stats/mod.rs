@@ -22,7 +22,7 @@ pub const HEATMAP_WEEKS: u32 = 26;
 pub const MATURE_INTERVAL: u32 = 21;
 /// A card is a leech from this many lapses on.
 pub const LEECH_LAPSES: u32 = 8;
-/// How many of the lowest-easiness cards are listed.
+/// How many of the lowest-easiness cards (below the starting 2.50) are listed.
 pub const LOWEST_EASINESS: usize = 10;
 /// How many leeches are listed (all are counted).
 pub const LEECHES_LISTED: usize = 20;
