@@ -188,6 +188,22 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<crate::cmd::dates::DatesAction>,
     },
+    /// A mock interview: a first round in an interviewer's order, each answer timed, nothing
+    /// shown until the report at the end
+    ///
+    /// The self-introduction, the project, questions about your stories (the weakest and most
+    /// confused first, not those the last mock interviews asked) with follow-ups (追问), one
+    /// business or architecture question, and "你有什么想问我的？". For each question you name the
+    /// story you would tell, then tell it, typed or aloud. Answers are logged (kind mock) and count
+    /// in readiness and confusions; no schedule moves. `:q`, Ctrl-C or Ctrl-D ends it early, with
+    /// what you answered kept and reported.
+    Interview(InterviewArgs),
+    /// Past mock interviews: when, for which company, how much was answered, and the score
+    Interviews {
+        /// Print them as JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// What to do today and until the interview: due and new cards, the next days' load, the
     /// weakest stories and confused pairs, each with the command that drills it
     Plan {
@@ -230,6 +246,27 @@ pub enum Command {
     },
     /// Print the man page (roff): `storydrill man > storydrill.1`
     Man,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct InterviewArgs {
+    /// The interview's length: it sets how many questions come (4 to 8)
+    #[arg(long, value_name = "N", default_value_t = crate::core::mock::DEFAULT_MINUTES,
+          value_parser = clap::value_parser!(u32).range(
+              crate::core::mock::MIN_MINUTES as i64..=crate::core::mock::MAX_MINUTES as i64))]
+    pub minutes: u32,
+    /// The company it rehearses for: kept with it, and the report warns about stories already
+    /// told in a mock interview for the same company
+    #[arg(long, value_name = "NAME")]
+    pub company: Option<String>,
+    /// The seed of the questions' draw: the same seed and history ask the same questions
+    /// [default: STORYDRILL_SEED, else random]
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Print the report as one JSON object on standard output; the interview itself goes to
+    /// standard error (answers are read from stdin as when piped)
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

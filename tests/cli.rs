@@ -17,9 +17,9 @@ fn stories_lists_all_18_stories_and_the_templates() {
     let env = Env::new();
     let stories = env.json(&["stories", "--json"]);
     let rows = stories.as_array().unwrap();
-    assert_eq!(rows.len(), 31);
+    assert_eq!(rows.len(), 32);
     let numbers: Vec<u64> = rows.iter().map(|r| r["number"].as_u64().unwrap()).collect();
-    assert_eq!(numbers, (1..=31).collect::<Vec<u64>>());
+    assert_eq!(numbers, (1..=32).collect::<Vec<u64>>());
     assert_eq!(rows[2]["key"], "sharding");
     // 4 (秒杀) is the document's one line, with storydrill's written answer beside it.
     assert_eq!(rows[3]["source"], "seed");
@@ -45,7 +45,7 @@ fn stories_lists_all_18_stories_and_the_templates() {
     assert_eq!(flash["back"], "参考网上秒杀业务分析", "{flash}");
 
     let text = env.ok(&["stories"]);
-    assert_eq!(text.lines().count(), 31, "{text}");
+    assert_eq!(text.lines().count(), 32, "{text}");
     assert!(text.contains("数据库 Sharding"), "{text}");
 }
 
@@ -102,14 +102,14 @@ fn list_filters_by_deck_kind_and_due() {
         .all(|c| c["deck"] == "templates"));
 
     let matches = env.json(&["list", "--kind", "match", "--json"]);
-    assert_eq!(matches.as_array().unwrap().len(), 111);
+    assert_eq!(matches.as_array().unwrap().len(), 114);
     for card in matches.as_array().unwrap() {
         assert_eq!(card["kind"], "match");
         assert!(!card["answers"].as_array().unwrap().is_empty(), "{card}");
         assert_eq!(card["story"], card["answers"][0], "{card}");
     }
     let recall_templates = env.json(&["list", "--deck", "templates", "--kind", "recall", "--json"]);
-    assert_eq!(recall_templates.as_array().unwrap().len(), 13);
+    assert_eq!(recall_templates.as_array().unwrap().len(), 14);
     assert_eq!(
         env.json(&["list", "--kind", "cloze", "--json"])
             .as_array()

@@ -71,7 +71,7 @@ fn a_user_deck_round_trips_byte_identically_and_names_builtin_stories() {
     );
     // The export reads back as the same deck.
     assert!(
-        first.contains("number = 32"),
+        first.contains("number = 33"),
         "the next free story number: {first}"
     );
     assert!(first.contains("answers = [\n  \"cache-bug\",\n  \"perf-tuning\",\n]"));
@@ -95,8 +95,8 @@ fn a_user_deck_round_trips_byte_identically_and_names_builtin_stories() {
     assert_eq!(recall["front"], "讲讲「缓存被删」");
     assert!(recall["back"].as_str().unwrap().contains("缓存被删了"));
     let stories = env.json(&["stories", "--json"]);
-    assert_eq!(stories[31]["key"], "cache-bug");
-    assert_eq!(stories[31]["source"], "written");
+    assert_eq!(stories[32]["key"], "cache-bug");
+    assert_eq!(stories[32]["source"], "written");
 }
 
 #[test]
@@ -191,7 +191,7 @@ fn dropping_a_story_retires_it_and_its_recall_card() {
     let stories = env.json(&["stories", "--json"]);
     assert_eq!(
         stories.as_array().unwrap().len(),
-        31,
+        32,
         "the retired story left the catalog"
     );
     let recall = env.json(&["show", "cache-bug.recall", "--json"]);

@@ -9,6 +9,7 @@ mod decks;
 mod followups;
 mod fuzz;
 mod grading;
+mod mock;
 mod personal;
 mod readiness;
 mod review;

@@ -14,7 +14,7 @@ fn add_story(env: &Env) -> serde_json::Value {
 fn add_story_from_piped_stdin_joins_the_catalog_with_the_next_number() {
     let env = Env::new();
     let added = add_story(&env);
-    assert_eq!(added["key"], "mine-32");
+    assert_eq!(added["key"], "mine-33");
     assert_eq!(added["cards"].as_array().unwrap().len(), 3);
     let stories = env.json(&["stories", "--json"]);
     let last = stories.as_array().unwrap().last().unwrap().clone();
@@ -24,12 +24,12 @@ fn add_story_from_piped_stdin_joins_the_catalog_with_the_next_number() {
             last["key"].as_str(),
             last["deck"].as_str()
         ),
-        (Some(32), Some("mine-32"), Some("mine"))
+        (Some(33), Some("mine-33"), Some("mine"))
     );
-    let q = env.json(&["show", "mine-32.q1", "--json"]);
+    let q = env.json(&["show", "mine-33.q1", "--json"]);
     assert_eq!(q["kind"], "match");
-    assert_eq!(q["answers"], serde_json::json!(["mine-32"]));
-    let recall = env.json(&["show", "mine-32", "--json"]);
+    assert_eq!(q["answers"], serde_json::json!(["mine-33"]));
+    let recall = env.json(&["show", "mine-33", "--json"]);
     assert_eq!(
         recall["back"],
         "我们上线新功能后接口变慢。\n原来是缓存被新功能删掉了。"
@@ -328,21 +328,21 @@ fn a_broken_edit_is_shown_and_abandoned_when_piped() {
 fn suspend_tag_and_delete() {
     let env = Env::new();
     add_story(&env);
-    let s = env.ok(&["suspend", "mine-32.q1"]);
+    let s = env.ok(&["suspend", "mine-33.q1"]);
     assert!(s.starts_with("suspended #"), "{s}");
     assert_eq!(
-        env.json(&["show", "mine-32.q1", "--json"])["suspended"],
+        env.json(&["show", "mine-33.q1", "--json"])["suspended"],
         true
     );
-    env.ok(&["unsuspend", "mine-32.q1"]);
+    env.ok(&["unsuspend", "mine-33.q1"]);
     assert_eq!(
-        env.json(&["show", "mine-32.q1", "--json"])["suspended"],
+        env.json(&["show", "mine-33.q1", "--json"])["suspended"],
         false
     );
 
     let tags = env.json(&[
         "tag",
-        "mine-32.q1",
+        "mine-33.q1",
         "--add",
         "redis",
         "--add",
@@ -350,22 +350,22 @@ fn suspend_tag_and_delete() {
         "--json",
     ]);
     assert_eq!(tags, serde_json::json!(["redis", "perf"]));
-    let tags = env.json(&["tag", "mine-32.q1", "--remove", "redis", "--json"]);
+    let tags = env.json(&["tag", "mine-33.q1", "--remove", "redis", "--json"]);
     assert_eq!(tags, serde_json::json!(["perf"]));
     // Tags survive a rewrite of the deck (adding a card) and show in the export.
     env.ok(&["add", "card", "--front", "x"]);
     assert_eq!(
-        env.json(&["show", "mine-32.q1", "--json"])["tags"],
+        env.json(&["show", "mine-33.q1", "--json"])["tags"],
         serde_json::json!(["perf"])
     );
 
-    env.ok(&["grade", "mine-32.q2", "4"]);
-    let err = env.fails(&["delete", "mine-32.q2"], 1);
+    env.ok(&["grade", "mine-33.q2", "4"]);
+    let err = env.fails(&["delete", "mine-33.q2"], 1);
     assert!(err.contains("pass --yes"), "{err}");
-    env.ok(&["show", "mine-32.q2"]);
-    let deleted = env.json(&["delete", "mine-32.q2", "--yes", "--json"]);
-    assert_eq!(deleted["cards"], serde_json::json!(["mine-32.q2"]));
-    env.fails(&["show", "mine-32.q2"], 1);
+    env.ok(&["show", "mine-33.q2"]);
+    let deleted = env.json(&["delete", "mine-33.q2", "--yes", "--json"]);
+    assert_eq!(deleted["cards"], serde_json::json!(["mine-33.q2"]));
+    env.fails(&["show", "mine-33.q2"], 1);
     let reviews: i64 = env
         .sql()
         .query_row("SELECT count(*) FROM review", [], |r| r.get(0))
@@ -374,7 +374,7 @@ fn suspend_tag_and_delete() {
 
     // The recall card takes its story and the questions only it answered, presented or not.
     let shown = env.run_stdin(
-        &["review", "--story", "mine-32", "--limit", "1", "--json"],
+        &["review", "--story", "mine-33", "--limit", "1", "--json"],
         "\n",
     );
     assert!(
@@ -382,18 +382,18 @@ fn suspend_tag_and_delete() {
         "{}",
         stdout(&shown)
     );
-    let deleted = env.json(&["delete", "mine-32", "--yes", "--json"]);
-    assert_eq!(deleted["story"], "mine-32");
+    let deleted = env.json(&["delete", "mine-33", "--yes", "--json"]);
+    assert_eq!(deleted["story"], "mine-33");
     assert_eq!(
         deleted["cards"],
-        serde_json::json!(["mine-32.q1", "mine-32.recall"])
+        serde_json::json!(["mine-33.q1", "mine-33.recall"])
     );
     let stories = env.json(&["stories", "--json"]);
     assert!(stories
         .as_array()
         .unwrap()
         .iter()
-        .all(|s| s["key"] != "mine-32"));
+        .all(|s| s["key"] != "mine-33"));
 }
 
 #[test]
@@ -422,10 +422,10 @@ fn search_finds_chinese_latin_and_short_queries_best_first() {
         .iter()
         .map(|h| h["key"].as_str().unwrap())
         .collect();
-    assert_eq!(keys, vec!["mine-32.recall"]);
-    env.ok(&["tag", "mine-32.q2", "--add", "slowdown"]);
+    assert_eq!(keys, vec!["mine-33.recall"]);
+    env.ok(&["tag", "mine-33.q2", "--add", "slowdown"]);
     let hits = env.json(&["search", "slowdown", "--json"]);
-    assert_eq!(hits[0]["key"], "mine-32.q2");
+    assert_eq!(hits[0]["key"], "mine-33.q2");
     assert!(env
         .ok(&["search", "没有这个词语"])
         .contains("nothing found"));
@@ -484,7 +484,7 @@ fn search_finds_one_and_two_character_terms_anywhere_in_a_field() {
         .iter()
         .map(|h| h["key"].as_str().unwrap())
         .collect();
-    assert!(keys.contains(&"mine-32.recall"), "{hits}");
+    assert!(keys.contains(&"mine-33.recall"), "{hits}");
     assert_search_index_in_sync(&env);
 }
 
@@ -497,7 +497,7 @@ fn my_deck(env: &Env) {
         "--story",
         "sharding",
         "--story",
-        "mine-32",
+        "mine-33",
     ]);
     env.ok(&[
         "add",
@@ -509,7 +509,7 @@ fn my_deck(env: &Env) {
         "--tag",
         "t1",
     ]);
-    env.ok(&["tag", "mine-32.q1", "--add", "perf"]);
+    env.ok(&["tag", "mine-33.q1", "--add", "perf"]);
     let out = env.run_stdin(&["fill", "self-intro"], "张三\n北京\n");
     assert!(out.status.success());
 }
@@ -525,7 +525,7 @@ fn my_cards(env: &Env) {
         "--story",
         "sharding",
         "--story",
-        "mine-32",
+        "mine-33",
     ]);
     env.ok(&[
         "add",
@@ -537,7 +537,7 @@ fn my_cards(env: &Env) {
         "--tag",
         "t1",
     ]);
-    env.ok(&["tag", "mine-32.q1", "--add", "perf"]);
+    env.ok(&["tag", "mine-33.q1", "--add", "perf"]);
     let out = env.run_stdin(&["fill", "self-intro", "--deck", "facts"], "张三\n北京\n");
     assert!(out.status.success());
 }
@@ -587,7 +587,7 @@ fn round_trip(format: &str, ext: &str) {
     assert_eq!(card["front"], "a <b> & \"c\"\tt");
     assert_eq!(card["back"], "line1\nline2");
     let q = other.json(&["show", "mine.sharding.q1", "--json"]);
-    assert_eq!(q["answers"], serde_json::json!(["sharding", "mine-32"]));
+    assert_eq!(q["answers"], serde_json::json!(["sharding", "mine-33"]));
 }
 
 #[test]

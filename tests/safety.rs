@@ -228,6 +228,28 @@ fn no_escape_sequence_of_a_deck_reaches_stdout_or_stderr() {
         assert_clean(&format!("{args:?} stdout"), &out.stdout);
         assert_clean(&format!("{args:?} stderr"), &out.stderr);
     }
+    // A mock interview telling the deck's story for every question (each step takes the three
+    // lines: a question's name and telling, or another step's telling), and its report.
+    let number = env
+        .json(&["stories", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["key"] == "evil-1")
+        .map(|s| s["number"].to_string())
+        .unwrap();
+    let out = env.run_stdin(
+        &["interview", "--seed", "1", "--minutes", "10"],
+        &format!("{number}\n正文\n\n").repeat(20),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Report"), "{}", stdout(&out));
+    assert_clean("interview stdout", &out.stdout);
+    assert_clean("interview stderr", &out.stderr);
+    for args in [&["interviews"][..], &["interviews", "--json"][..]] {
+        let out = env.run(args);
+        assert_clean(&format!("{args:?}"), &out.stdout);
+    }
     // An error that quotes a key of a rejected file.
     env.write(
         "bad.toml",

@@ -371,7 +371,7 @@ fn json_figures_follow_a_history_built_with_grade() {
     assert_eq!(intro["mean_recall_grade"], Value::Null); // only answers in August
     assert_eq!(intro["easiness"], 1.3);
     let mine = story(&s, "cache-stampede");
-    assert_eq!(mine["number"], 32);
+    assert_eq!(mine["number"], 33);
     assert_eq!(mine["readiness"], Value::Null);
     let order: Vec<&str> = s["stories"]
         .as_array()
@@ -398,7 +398,7 @@ fn json_figures_follow_a_history_built_with_grade() {
     );
     assert_eq!(s["stories_ready"], 0, "no story's questions were answered");
     assert_eq!(s["interview"], Value::Null);
-    assert_eq!(order.len(), 32);
+    assert_eq!(order.len(), 33);
     assert_eq!(s["confusions"], serde_json::json!([]));
 
     // --days 7: the window figures shrink with it.
@@ -500,7 +500,7 @@ fn deck_filter_and_bad_arguments() {
         .iter()
         .map(|s| s["key"].as_str().unwrap())
         .collect();
-    assert_eq!(keys.len(), 13);
+    assert_eq!(keys.len(), 14);
     assert_eq!(keys[0], "self-intro");
     assert_eq!(s["today"]["due"], 1);
 

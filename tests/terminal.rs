@@ -216,3 +216,27 @@ fn fill_architecture_at_a_terminal_offers_to_correct_numbers_before_saving() {
     let back = filled["back"].as_str().unwrap();
     assert!(back.contains("5000") && !back.contains("8000"), "{back}");
 }
+
+#[test]
+fn a_mock_interview_at_a_terminal_shows_its_timer_counting_down() {
+    let env = Env::new();
+    let mut p =
+        expectrl::Session::spawn(env.process(&["interview", "--seed", "7", "--minutes", "10"]))
+            .unwrap();
+    p.set_expect_timeout(Some(Duration::from_secs(20)));
+    p.expect("面试官：").unwrap();
+    p.expect("you have 1:30").unwrap();
+    p.expect("tell 1:30 left> ").unwrap();
+    // A line typed after a second and more: the next prompt shows less time left.
+    std::thread::sleep(Duration::from_millis(1_200));
+    p.send("我叫张三，毕业于清华大学。\r").unwrap();
+    p.expect(Regex(r"\.\. 1:2\d left> ")).unwrap();
+    p.send("\r").unwrap();
+    p.expect(Regex(r"answered in 0:0\d of 1:30")).unwrap();
+    p.expect("tell 2:00 left> ").unwrap();
+    // Ctrl-D ends it: the answer given is reported, the unanswered one is not.
+    p.send("\x04").unwrap();
+    p.expect("ended early: 1 answer").unwrap();
+    p.expect("self-introduction").unwrap();
+    p.expect(Eof).unwrap();
+}

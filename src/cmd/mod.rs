@@ -11,6 +11,7 @@ mod export;
 pub mod fill;
 mod grade;
 pub mod import;
+mod interview;
 mod list;
 mod plan;
 pub mod review;
@@ -173,6 +174,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Stats(args) => stats::run(&ctx, &args)?,
         Command::Dates { action } => dates::run(&ctx, action)?,
         Command::Plan { json } => plan::run(&ctx, json)?,
+        Command::Interview(args) => interview::run(&mut ctx, &args)?,
+        Command::Interviews { json } => interview::list(&ctx, json)?,
         Command::Check {
             story,
             file,

@@ -79,7 +79,31 @@ pub fn render(s: &Stats) -> String {
     confusions(&mut out, s);
     missed_points(&mut out, s);
     grader(&mut out, s);
+    mock_interviews(&mut out, s);
     out
+}
+
+fn mock_interviews(out: &mut String, s: &Stats) {
+    let t = &s.mock_interviews;
+    if t.recent.is_empty() {
+        let _ = writeln!(
+            out,
+            "
+Mock interviews: none yet (`storydrill interview` rehearses a first round)"
+        );
+        return;
+    }
+    let scores: Vec<String> = t.recent.iter().map(|m| m.score.to_string()).collect();
+    let change = match t.change {
+        Some(c) => format!(" ({c:+} over the last {})", t.recent.len()),
+        None => String::new(),
+    };
+    let _ = writeln!(
+        out,
+        "
+Mock interviews: {}{change} · `storydrill interviews` lists them",
+        scores.join(" → ")
+    );
 }
 
 fn grader(out: &mut String, s: &Stats) {

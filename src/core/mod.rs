@@ -9,6 +9,7 @@ pub mod exchange;
 pub mod fill;
 pub mod interview;
 pub mod judge;
+pub mod mock;
 pub mod model;
 pub mod pace;
 pub mod queue;

@@ -56,6 +56,9 @@ pub enum ReviewKind {
     Redrill,
     /// Drilling outside the schedule (`--cram`); the schedule stays.
     Cram,
+    /// An answer in a mock interview (`storydrill interview`): it counts in readiness and
+    /// confusions, and the schedule stays.
+    Mock,
 }
 
 impl ReviewKind {
@@ -64,6 +67,7 @@ impl ReviewKind {
             ReviewKind::Scheduled => "scheduled",
             ReviewKind::Redrill => "redrill",
             ReviewKind::Cram => "cram",
+            ReviewKind::Mock => "mock",
         }
     }
 
@@ -72,6 +76,7 @@ impl ReviewKind {
             "scheduled" => Some(ReviewKind::Scheduled),
             "redrill" => Some(ReviewKind::Redrill),
             "cram" => Some(ReviewKind::Cram),
+            "mock" => Some(ReviewKind::Mock),
             _ => None,
         }
     }
@@ -153,7 +158,7 @@ pub fn review(
     };
     match kind {
         ReviewKind::Scheduled => (kind, schedule(state, q, today)),
-        ReviewKind::Redrill | ReviewKind::Cram => (kind, *state),
+        ReviewKind::Redrill | ReviewKind::Cram | ReviewKind::Mock => (kind, *state),
     }
 }
 
@@ -162,7 +167,7 @@ pub fn replay<'a>(log: impl IntoIterator<Item = &'a (ReviewKind, Quality, StudyD
     log.into_iter()
         .fold(CardState::NEW, |state, (kind, q, day)| match kind {
             ReviewKind::Scheduled => schedule(&state, *q, *day),
-            ReviewKind::Redrill | ReviewKind::Cram => state,
+            ReviewKind::Redrill | ReviewKind::Cram | ReviewKind::Mock => state,
         })
 }
 

@@ -124,6 +124,11 @@ impl Quality {
         (q <= 5).then_some(Quality(q))
     }
 
+    /// A grade the judge suggested, 5 at most.
+    pub fn at_most_5(q: u8) -> Quality {
+        Quality(q.min(5))
+    }
+
     pub fn get(self) -> u8 {
         self.0
     }
@@ -338,10 +343,11 @@ mod tests {
         round_trip(StoryKind::Template);
         round_trip(Source::Seed);
         round_trip(ReviewKind::Redrill);
+        round_trip(ReviewKind::Mock);
         let conn = Connection::open_in_memory().unwrap();
         let k: rusqlite::Result<CardKind> = conn.query_row("SELECT 'essay'", [], |r| r.get(0));
         assert!(k.is_err());
-        let r: rusqlite::Result<ReviewKind> = conn.query_row("SELECT 'mock'", [], |r| r.get(0));
+        let r: rusqlite::Result<ReviewKind> = conn.query_row("SELECT 'exam'", [], |r| r.get(0));
         assert!(r.is_err());
     }
 

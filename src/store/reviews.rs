@@ -111,12 +111,43 @@ impl Store {
         today: StudyDay,
         cram: bool,
     ) -> anyhow::Result<(i64, NewReview)> {
+        let quality = answer.quality;
+        self.record_with(card, answer, at, today, |before| {
+            crate::core::sm2::review(before, quality, today, cram)
+        })
+    }
+
+    /// Logs an answer given in a mock interview (kind `mock`): like `record_answer`, committed
+    /// before it returns, but the card's schedule stays as it is.
+    pub fn record_mock_answer(
+        &mut self,
+        card: CardId,
+        answer: Answer,
+        at: DateTime<Utc>,
+        today: StudyDay,
+    ) -> anyhow::Result<i64> {
+        let (id, _) = self.record_with(card, answer, at, today, |before| {
+            (crate::core::sm2::ReviewKind::Mock, *before)
+        })?;
+        Ok(id)
+    }
+
+    /// The one write path of an answer: reads the card's state, logs `answer` with the step
+    /// `step` takes from it, and writes the state after, in one transaction.
+    fn record_with(
+        &mut self,
+        card: CardId,
+        answer: Answer,
+        at: DateTime<Utc>,
+        today: StudyDay,
+        step: impl FnOnce(&CardState) -> (crate::core::sm2::ReviewKind, CardState),
+    ) -> anyhow::Result<(i64, NewReview)> {
         let judgement = answer.judgement.clone();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let before = read_state(&tx, card)?;
-        let (kind, after) = crate::core::sm2::review(&before, answer.quality, today, cram);
+        let (kind, after) = step(&before);
         let review = NewReview {
             card_id: card,
             at,

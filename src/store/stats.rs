@@ -291,7 +291,19 @@ impl Store {
                 ))
             })
             .collect();
+        let mocks = self
+            .mocks(Some(crate::core::mock::TREND_LISTED * 4))?
+            .into_iter()
+            .filter_map(|m| {
+                Some(crate::core::mock::MockScore {
+                    id: m.id,
+                    day: m.day,
+                    score: m.score?,
+                })
+            })
+            .collect();
         Ok(StatsInput {
+            mocks,
             tellings,
             judgements,
             days,
@@ -500,7 +512,7 @@ mod tests {
                  ALTER TABLE card DROP COLUMN source; ALTER TABLE story DROP COLUMN short; ALTER TABLE story DROP COLUMN points_source;
                  ALTER TABLE card DROP COLUMN last_quality;
                  DROP TRIGGER review_judgement_review_delete; DROP TABLE review_judgement;
-                 ALTER TABLE deck DROP COLUMN synonyms; DROP VIEW card_fts_text;
+                 ALTER TABLE deck DROP COLUMN synonyms; DROP VIEW card_fts_text; DROP TABLE mock_step; DROP TABLE mock_interview;
                  PRAGMA user_version = {};",
                 version - 1
             ))

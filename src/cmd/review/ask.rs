@@ -14,7 +14,7 @@ use crate::core::pace;
 use crate::core::queue::Queued;
 use crate::core::text::sanitize;
 use crate::paint;
-use crate::prompt::MAX_ANSWER_CHARS;
+use crate::prompt::{parse_ticks, MAX_ANSWER_CHARS};
 
 impl Session<'_> {
     /// Shows the card's header and the card, and reads the answer.
@@ -663,54 +663,4 @@ pub(super) fn choice_index(text: &str) -> Option<usize> {
         return None;
     }
     Some(c as usize - 'a' as usize)
-}
-
-/// The points ticked in a checklist answer ("1 3 4", "1,3", "1-3", "all"), from 0; each once.
-fn parse_ticks(typed: &str, total: usize) -> Result<Vec<usize>, String> {
-    let typed = typed.trim();
-    if typed.eq_ignore_ascii_case("all") || typed == "*" {
-        return Ok((0..total).collect());
-    }
-    let mut ticked = Vec::new();
-    for part in typed
-        .split(|c: char| c.is_whitespace() || c == ',' || c == '，' || c == '、')
-        .filter(|p| !p.is_empty())
-    {
-        let (from, to) = match part.split_once('-') {
-            Some((a, b)) => (a, b),
-            None => (part, part),
-        };
-        let number = |s: &str| -> Result<usize, String> {
-            match s.trim().parse::<usize>() {
-                Ok(n) if (1..=total).contains(&n) => Ok(n),
-                _ => Err(format!(
-                    "“{}” is not a key point: type numbers from 1 to {total}, e.g. 1 3 4, or all",
-                    sanitize(part)
-                )),
-            }
-        };
-        let (from, to) = (number(from)?, number(to)?);
-        for n in from.min(to)..=from.max(to) {
-            if !ticked.contains(&(n - 1)) {
-                ticked.push(n - 1);
-            }
-        }
-    }
-    Ok(ticked)
-}
-
-#[cfg(test)]
-mod tick_tests {
-    use super::parse_ticks;
-
-    #[test]
-    fn checklist_answers() {
-        assert_eq!(parse_ticks("1 3 4", 5), Ok(vec![0, 2, 3]));
-        assert_eq!(parse_ticks("1,3，2-3", 5), Ok(vec![0, 2, 1]));
-        assert_eq!(parse_ticks("", 5), Ok(vec![]));
-        assert_eq!(parse_ticks("all", 3), Ok(vec![0, 1, 2]));
-        assert!(parse_ticks("6", 5).is_err());
-        assert!(parse_ticks("x", 5).is_err());
-        assert!(parse_ticks("0", 5).is_err());
-    }
 }

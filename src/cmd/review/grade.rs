@@ -69,7 +69,7 @@ impl Session<'_> {
             let effect = match kind {
                 ReviewKind::Scheduled => format!("{} d", after.interval_days),
                 ReviewKind::Redrill => "re-drill, schedule stays".into(),
-                ReviewKind::Cram => "cram, schedule stays".into(),
+                ReviewKind::Cram | ReviewKind::Mock => "cram, schedule stays".into(),
             };
             let marker = if suggestion == Some(q) {
                 paint::bold("›")

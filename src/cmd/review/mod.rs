@@ -88,7 +88,7 @@ pub fn run(ctx: &mut Ctx, args: &ReviewArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn seed_from_env() -> anyhow::Result<u64> {
+pub(crate) fn seed_from_env() -> anyhow::Result<u64> {
     match std::env::var(SEED_VAR) {
         Ok(text) => text
             .trim()

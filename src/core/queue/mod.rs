@@ -82,7 +82,8 @@ pub fn done_today(answers: &[DayAnswer], presented: u32) -> DoneToday {
     let mut last_quality: HashMap<CardId, (Quality, Option<String>)> = HashMap::new();
     let mut order: Vec<CardId> = Vec::new();
     for a in answers {
-        if a.kind == ReviewKind::Cram {
+        // Neither moved a schedule: they are not today's reviews, and no re-drill is owed.
+        if matches!(a.kind, ReviewKind::Cram | ReviewKind::Mock) {
             continue;
         }
         match a.kind {

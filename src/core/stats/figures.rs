@@ -32,6 +32,8 @@ pub struct Stats {
     pub missed_points: Vec<MissedPoint>,
     /// How often the user changed the judge's ticks, over the latest typed tellings.
     pub grader: Grader,
+    /// The last mock interviews' scores (`storydrill interview`).
+    pub mock_interviews: crate::core::mock::Trend,
 }
 
 /// The judge of tellings against the user's word (`:p`): points judged, and changed by the user.

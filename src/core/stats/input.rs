@@ -121,6 +121,8 @@ pub struct StatsInput {
     pub tellings: Vec<StoryTellings>,
     /// The latest typed tellings' key points: (as the judge ticked them, as the user left them).
     pub judgements: Vec<(Vec<bool>, Vec<bool>)>,
+    /// The last scored mock interviews, oldest first.
+    pub mocks: Vec<crate::core::mock::MockScore>,
 }
 
 /// A story's key points and its latest tellings, newest first.

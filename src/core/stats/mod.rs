@@ -103,6 +103,7 @@ pub fn compute(input: &StatsInput, today: StudyDay, options: &StatsOptions) -> S
         confusions: confusions(&input.confusions, &input.stories),
         missed_points: missed_points(&input.tellings),
         grader: grader(&input.judgements),
+        mock_interviews: crate::core::mock::trend(&input.mocks),
     }
 }
 
