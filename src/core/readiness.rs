@@ -2,14 +2,15 @@
 //! `stats` and `plan` show it.
 //!
 //! A story is **ready** when all of these hold:
-//! 1. its recall card has been reviewed, and its last scheduled grade was 4 or 5;
+//! 1. its recall card has been reviewed, and its last grade (scheduled, or in a mock interview)
+//!    was 4 or 5;
 //! 2. its question cards were answered right at least 80 % of the time over the last
 //!    `EVIDENCE_DAYS` (30) days, when the story has question cards;
 //! 3. its recall card was reviewed within the last 14 days;
 //! 4. with an interview date ahead: its recall card is next due on or before the day before the
 //!    interview (so it is told once more before it);
 //! 5. when it has follow-up cards (追问, not suspended): each has been answered, and each one's
-//!    last scheduled grade was 4 or 5 — a story whose follow-ups fail is not ready.
+//!    last grade (scheduled or mock) was 4 or 5 — a story whose follow-ups fail is not ready.
 //!
 //! The **score** (0–1) orders stories, weakest first: what is known of the story — the mean of the
 //! last recall grade / 5, the match accuracy and the answered follow-ups' mean last grade / 5,
@@ -44,7 +45,7 @@ pub struct Evidence {
     /// Question answers judged in the window, and how many were right.
     pub match_answers: u32,
     pub match_right: u32,
-    /// The last scheduled grade of each of its follow-up cards (not suspended); None: never
+    /// The last grade (scheduled or mock) of each of its follow-up cards (not suspended); None: never
     /// answered.
     pub followups: Vec<Option<u8>>,
 }
