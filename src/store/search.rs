@@ -9,7 +9,7 @@ use super::cards::{card_from_row, CARD_COLUMNS, CARD_COLUMN_COUNT, CARD_FROM};
 use super::Store;
 use crate::core::model::Card;
 
-/// One card found, with its bm25 score (lower is better).
+/// One card found, with its score (lower is better; see `Store::search`).
 #[derive(Debug, Clone)]
 pub struct SearchHit {
     pub card: Card,
@@ -20,10 +20,12 @@ pub struct SearchHit {
 /// trigrams that begin with it and checked with LIKE.
 pub const MIN_INDEXED_CHARS: usize = 3;
 
-/// Matches of the index ranked, at most: the newest ones. bm25 is computed for every row it ranks,
-/// so ranking every match of a common term grows with the collection (tens of thousands of
-/// matches at 1,000,000 cards); the newest 2,000 are ranked in the same time at any size.
-pub const MAX_RANKED: usize = 2_000;
+/// Matches of the index ranked, at most, for each hit listed: the newest ones. bm25 costs a
+/// lookup of the row's length and of its phrase positions for every row it ranks, so ranking
+/// every match of a common term grows with the collection (100,000 matches at 1,000,000 cards,
+/// where even 2,000 of them took 20 ms); the newest five times the hits listed (100 for the
+/// default 20) are ranked in about the same time at any size.
+pub const RANKED_PER_HIT: usize = 5;
 
 /// Most trigrams a one- or two-character term is looked up by; a term that begins more of them is
 /// common, and a scan of the cards finds the limit of its matches soon.
@@ -195,38 +197,38 @@ impl Store {
             let mut args = vec![Value::Text(fts_query(long)), deck_arg];
             args.extend(like_args.iter().cloned());
             args.push(limit_arg);
-            // A story's title or alias is the best hit (its bm25 is scaled up, as the two tables'
-            // scores are not on one scale); then the front, tags, back.
+            // A story's title, alias or key point is the best hit; then the cards by where the
+            // terms are: each term found in the front counts 4, in the tags 2, in the back 1.
             //
-            // Cards are scored in the index first, and whole rows are read only for the best.
-            // First the index alone scores the newest MAX_RANKED matches and picks a few times
-            // the limit, and the filters (retired, deck, short terms) run on those rows only: no
-            // card is read for the other matches, which at 1,000,000 cards can be tens of
-            // thousands. Among those newest matches that is exact whenever it leaves the limit
-            // (a row past those it picked scores worse than all of them). When it leaves fewer
-            // (few matches, or a small deck), the filters run on every match while scoring.
-            let unfiltered = format!(
-                "SELECT id, score FROM (
-                     SELECT rowid AS id, bm25(card_fts, 4.0, 1.0, 2.0) AS score FROM card_fts
-                     WHERE card_fts MATCH ?1 ORDER BY rowid DESC LIMIT {MAX_RANKED})
-                 ORDER BY score LIMIT {}",
-                limit * 4 + 20
+            // Cards are ranked without bm25: bm25 weighs each term by how many rows hold it, which
+            // FTS5 counts by reading every match (100,000 of a common term at 1,000,000 cards)
+            // whatever the LIMIT. The index gives the newest RANKED_PER_HIT × limit matches, and
+            // only those are read, filtered (retired, deck, short terms) and placed. When that
+            // leaves fewer than the limit (few matches, or a small deck), every match is.
+            let ranked = limit.saturating_mul(RANKED_PER_HIT);
+            let newest = format!(
+                "SELECT rowid AS id FROM card_fts WHERE card_fts MATCH ?1 ORDER BY rowid DESC LIMIT {ranked}"
             );
-            let filtered = format!(
-                "SELECT c.id AS id, bm25(card_fts, 4.0, 1.0, 2.0) AS score
-                 FROM card_fts JOIN card c ON c.id = card_fts.rowid LEFT JOIN story s ON s.id = c.story_id
-                 WHERE card_fts MATCH ?1 AND c.retired = 0
-                   AND (?2 IS NULL OR c.deck_id = (SELECT id FROM deck WHERE name = ?2)) {like_sql}
-                 ORDER BY score LIMIT {limit}"
-            );
-            let cards_sql = |scored: &str, filters: &str| {
+            let every = "SELECT rowid AS id FROM card_fts WHERE card_fts MATCH ?1".to_string();
+            let placed: Vec<String> = long
+                .iter()
+                .map(|t| {
+                    let t = t.to_lowercase().replace('\'', "''");
+                    format!(
+                        "4 * (instr(lower(c.front), '{t}') > 0) + 2 * (instr(lower(c.tags), '{t}') > 0)
+                         + (instr(lower(c.back), '{t}') > 0)"
+                    )
+                })
+                .collect();
+            let score = format!("-1.0 * ({})", placed.join(" + "));
+            let cards_sql = |ids: &str| {
                 format!(
-                    "SELECT {CARD_COLUMNS}, f.score
-                     FROM ({scored}) f
+                    "SELECT {CARD_COLUMNS}, {score} AS score
+                     FROM ({ids}) f
                      JOIN card c ON c.id = f.id JOIN deck d ON d.id = c.deck_id
                      LEFT JOIN story s ON s.id = c.story_id
-                     WHERE c.retired = 0 AND (?2 IS NULL OR d.name = ?2) {filters}
-                     ORDER BY f.score LIMIT ?"
+                     WHERE c.retired = 0 AND (?2 IS NULL OR d.name = ?2) {like_sql}
+                     ORDER BY score, c.id LIMIT ?"
                 )
             };
             let mut query = |sql: &str| -> anyhow::Result<usize> {
@@ -244,19 +246,23 @@ impl Store {
                 }
                 Ok(found)
             };
-            if query(&cards_sql(&unfiltered, &like_sql))? < limit {
-                query(&cards_sql(&filtered, ""))?;
+            if query(&cards_sql(&newest))? < limit {
+                query(&cards_sql(&every))?;
             }
             // A story's recall card through `card_recall`: `card_story` holds every card of the
             // story (thousands in a large collection), each read to find the one recall card.
+            // Stories by bm25 (the catalog is hundreds of rows, not a million), ahead of every
+            // card (a card scores -7 a term at most).
             let stories_sql = format!(
-                "SELECT {CARD_COLUMNS}, 3.0 * bm25(story_fts, 8.0, 6.0, 2.0) AS score
-                 FROM story_fts JOIN story s ON s.id = story_fts.rowid
+                "SELECT {CARD_COLUMNS}, f.score
+                 FROM (SELECT rowid AS id, bm25(story_fts, 8.0, 6.0, 2.0) - 1000.0 AS score
+                       FROM story_fts WHERE story_fts MATCH ?1) f
+                 JOIN story s ON s.id = f.id
                  JOIN card c INDEXED BY card_recall ON c.story_id = s.id AND c.kind = 'recall'
                  JOIN deck d ON d.id = c.deck_id
-                 WHERE story_fts MATCH ?1 AND s.retired = 0 AND c.retired = 0 AND (?2 IS NULL OR d.name = ?2)
+                 WHERE s.retired = 0 AND c.retired = 0 AND (?2 IS NULL OR d.name = ?2)
                  {like_sql}
-                 ORDER BY score LIMIT ?"
+                 ORDER BY f.score LIMIT ?"
             );
             query(&stories_sql)?;
         }
