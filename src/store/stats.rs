@@ -533,13 +533,15 @@ mod tests {
             rows.map(|r| r.unwrap()).collect::<Vec<_>>().join("; ")
         };
         let stories = plan(
-            "SELECT s.key, sum(w.match_answers), c.easiness FROM story s
+            "SELECT s.key, s.number, s.title, d.name, sum(w.match_answers), c.easiness FROM story s
+             JOIN deck d ON d.id = s.deck_id
              LEFT JOIN card c ON c.story_id = s.id AND c.kind = 'recall' AND c.retired = 0
              LEFT JOIN stats_story w ON w.story_id = s.id AND w.day >= '2027-01-01' AND w.day <= '2027-01-30'
              WHERE s.retired = 0 GROUP BY s.number ORDER BY s.number",
         );
         assert!(
-            stories.contains("SEARCH c USING COVERING INDEX card_recall (story_id=?)")
+            stories.contains("SCAN s USING COVERING INDEX story_catalog")
+                && stories.contains("SEARCH c USING COVERING INDEX card_recall (story_id=?)")
                 && stories.contains("SEARCH w USING PRIMARY KEY (story_id=? AND day>? AND day<?)")
                 && !stories.contains("TEMP B-TREE"),
             "{stories}"

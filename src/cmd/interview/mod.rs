@@ -360,16 +360,16 @@ impl Mock<'_> {
                 return Ok(Err(Quit));
             };
             result.naming_ms = elapsed_ms(shown);
+            // As a match card's answer in a session: "don't know" is neither right nor wrong.
             let correct = named.as_ref().map(|n| p.fits.contains(n));
-            let quality =
-                judge::suggest_match(Some(correct == Some(true)), result.naming_ms as u64, false);
+            let quality = judge::suggest_match(correct, result.naming_ms as u64, false);
             naming_review_id = Some(self.log(
                 p.card,
                 Answer {
                     quality: grade(quality),
                     text: text.trim().to_string(),
                     answered_story: named.clone(),
-                    correct: Some(correct == Some(true)),
+                    correct,
                     ms: result.naming_ms,
                     judgement: None,
                 },
