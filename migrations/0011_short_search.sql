@@ -10,6 +10,11 @@
 -- The indexed text is the view `card_fts_text`, the index's content table, so FTS5's own
 -- integrity check and 'rebuild' see what the triggers index (they repeat its expressions, as a
 -- trigger cannot read a deleted row through a view).
+--
+-- The index keeps which cards hold each trigram, not where (detail = none): a longer term is
+-- looked up as all of its trigrams and then found in the cards' text, as the ranking reads it
+-- anyway. Without positions an import of 100,000 notes of 400 characters takes 4.6 s, not 6.7,
+-- and the database is 150 MB, not 270.
 
 DROP TRIGGER card_fts_insert;
 DROP TRIGGER card_fts_delete;
@@ -21,7 +26,7 @@ CREATE VIEW card_fts_text AS
     FROM card;
 CREATE VIRTUAL TABLE card_fts USING fts5(
     front, back, tags,
-    content = 'card_fts_text', content_rowid = 'id', tokenize = 'trigram'
+    content = 'card_fts_text', content_rowid = 'id', tokenize = 'trigram', detail = none
 );
 -- As in 0010: an import gathers up to 32 MB of entries before writing a segment.
 INSERT INTO card_fts (card_fts, rank) VALUES ('hashsize', 33554432);

@@ -439,6 +439,7 @@ fn search_finds_one_and_two_character_terms_anywhere_in_a_field() {
         ("缓存怎么预热", "先灌热点键"),
         ("限流用什么", "令牌桶 Go"),
         ("一个字：锁", "x"),
+        ("abc 与 xbcd", "y"),
     ] {
         env.ok(&[
             "add", "card", "--front", front, "--back", back, "--deck", "short",
@@ -466,6 +467,9 @@ fn search_finds_one_and_two_character_terms_anywhere_in_a_field() {
     assert_eq!(fronts(&["限流", "令牌"]), ["限流用什么"]);
     assert!(fronts(&["限流", "预热"]).is_empty());
     assert!(fronts(&["鲸"]).is_empty());
+    // A longer term's trigrams in a text, apart, are not the term.
+    assert!(fronts(&["abcd"]).is_empty());
+    assert_eq!(fronts(&["xbcd"]), ["abc 与 xbcd"]);
     // A changed text is found by its new words and no longer by the old ones.
     let key = env.json(&["search", "预热", "--json"])[0]["key"]
         .as_str()

@@ -52,6 +52,23 @@ pub fn fts_query(terms: &[String]) -> String {
     quoted(terms, " AND ")
 }
 
+/// An FTS5 query for the cards that hold every trigram of every term: the card index keeps no
+/// positions (migration 0011), so this finds each term's cards and some others, and the search
+/// checks the term in their text.
+pub fn trigram_query(terms: &[String]) -> String {
+    let mut grams: Vec<String> = Vec::new();
+    for t in terms {
+        let chars: Vec<char> = t.chars().collect();
+        for w in chars.windows(MIN_INDEXED_CHARS) {
+            let gram: String = w.iter().collect();
+            if !grams.contains(&gram) {
+                grams.push(gram);
+            }
+        }
+    }
+    quoted(&grams, " AND ")
+}
+
 /// An FTS5 query that finds any of `grams` (trigrams of the index, quoted as terms).
 pub fn fts_query_any(grams: &[String]) -> String {
     quoted(grams, " OR ")
@@ -194,7 +211,7 @@ impl Store {
             );
             self.hits(&sql, args)?.into_iter().for_each(&mut keep);
         } else {
-            let mut args = vec![Value::Text(fts_query(long)), deck_arg];
+            let mut args = vec![Value::Text(trigram_query(long)), deck_arg];
             args.extend(like_args.iter().cloned());
             args.push(limit_arg);
             // A story's title, alias or key point is the best hit; then the cards by where the
@@ -210,16 +227,18 @@ impl Store {
                 "SELECT rowid AS id FROM card_fts WHERE card_fts MATCH ?1 ORDER BY rowid DESC LIMIT {ranked}"
             );
             let every = "SELECT rowid AS id FROM card_fts WHERE card_fts MATCH ?1".to_string();
-            let placed: Vec<String> = long
-                .iter()
-                .map(|t| {
-                    let t = t.to_lowercase().replace('\'', "''");
-                    format!(
-                        "4 * (instr(lower(c.front), '{t}') > 0) + 2 * (instr(lower(c.tags), '{t}') > 0)
-                         + (instr(lower(c.back), '{t}') > 0)"
-                    )
-                })
-                .collect();
+            let mut placed: Vec<String> = Vec::new();
+            let mut contains = String::new();
+            for t in long {
+                let t = t.to_lowercase().replace('\'', "''");
+                let (front, tags, back) = (
+                    format!("instr(lower(c.front), '{t}') > 0"),
+                    format!("instr(lower(c.tags), '{t}') > 0"),
+                    format!("instr(lower(c.back), '{t}') > 0"),
+                );
+                contains.push_str(&format!(" AND ({front} OR {tags} OR {back})"));
+                placed.push(format!("4 * ({front}) + 2 * ({tags}) + ({back})"));
+            }
             let score = format!("-1.0 * ({})", placed.join(" + "));
             let cards_sql = |ids: &str| {
                 format!(
@@ -227,11 +246,11 @@ impl Store {
                      FROM ({ids}) f
                      JOIN card c ON c.id = f.id JOIN deck d ON d.id = c.deck_id
                      LEFT JOIN story s ON s.id = c.story_id
-                     WHERE c.retired = 0 AND (?2 IS NULL OR d.name = ?2) {like_sql}
+                     WHERE c.retired = 0 AND (?2 IS NULL OR d.name = ?2) {contains} {like_sql}
                      ORDER BY score, c.id LIMIT ?"
                 )
             };
-            let mut query = |sql: &str| -> anyhow::Result<usize> {
+            let mut query = |sql: &str, args: &[Value]| -> anyhow::Result<usize> {
                 let mut stmt = self.conn.prepare(sql)?;
                 let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
                     Ok(SearchHit {
@@ -246,8 +265,8 @@ impl Store {
                 }
                 Ok(found)
             };
-            if query(&cards_sql(&newest))? < limit {
-                query(&cards_sql(&every))?;
+            if query(&cards_sql(&newest), &args)? < limit {
+                query(&cards_sql(&every), &args)?;
             }
             // A story's recall card through `card_recall`: `card_story` holds every card of the
             // story (thousands in a large collection), each read to find the one recall card.
@@ -264,7 +283,9 @@ impl Store {
                  {like_sql}
                  ORDER BY f.score LIMIT ?"
             );
-            query(&stories_sql)?;
+            // The story index keeps positions: the terms are phrases there.
+            args[0] = Value::Text(fts_query(long));
+            query(&stories_sql, &args)?;
         }
         Ok(ranked(best, limit))
     }
@@ -330,5 +351,9 @@ mod tests {
             "\"redis\" AND \"排行榜\" AND \"a\"\"b\"\"\""
         );
         assert_eq!(like_pattern("5%_\\"), "%5\\%\\_\\\\%");
+        assert_eq!(
+            trigram_query(&["消息队列".into(), "a\"bc".into(), "消息队".into()]),
+            "\"消息队\" AND \"息队列\" AND \"a\"\"b\" AND \"\"\"bc\""
+        );
     }
 }
