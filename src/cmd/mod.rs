@@ -197,6 +197,30 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Where a session's answers come from: the terminal (rustyline) or piped lines; with `json`,
+/// lines even from a terminal (scripts drive --json). Colors go off when no person answers.
+pub fn answers_from_stdin(json: bool) -> anyhow::Result<Box<dyn crate::prompt::Prompt>> {
+    let input: Box<dyn crate::prompt::Prompt> = if json {
+        Box::new(crate::prompt::LinePrompt {
+            input: Box::new(std::io::BufReader::new(std::io::stdin())),
+        })
+    } else {
+        crate::prompt::stdin()?
+    };
+    if !input.is_terminal() {
+        paint::disable();
+    }
+    Ok(input)
+}
+
+/// The width text is wrapped to: the terminal's, within 40–100 columns (80 when not a terminal).
+pub fn screen_width() -> usize {
+    terminal_size::terminal_size_of(std::io::stdout())
+        .map(|(w, _)| usize::from(w.0))
+        .unwrap_or(80)
+        .clamp(40, 100)
+}
+
 /// Writes to standard output; a closed pipe comes back as an error `main` turns into a quiet exit.
 pub fn print(text: &str) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();

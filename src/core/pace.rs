@@ -31,6 +31,22 @@ pub fn clock(seconds: u64) -> String {
     format!("{}:{:02}", seconds / 60, seconds % 60)
 }
 
+/// The prompt of a telling's line: the time left when it is timed ("tell 1:45 left> ", then
+/// "  .. 1:30 left> "), else "tell> " and "   .. ".
+pub fn line_prompt(limit: Option<u32>, ms: u64, first: bool) -> String {
+    match (limit, first) {
+        (Some(limit), first) => {
+            let left = match left(limit, ms) {
+                Some(s) => format!("{} left", clock(s)),
+                None => "time is up".to_string(),
+            };
+            format!("{} {left}> ", if first { "tell" } else { "  .." })
+        }
+        (None, true) => "tell> ".to_string(),
+        (None, false) => "   .. ".to_string(),
+    }
+}
+
 /// Seconds left of `limit` after `ms`, or None when the time is up.
 pub fn left(limit: u32, ms: u64) -> Option<u64> {
     u64::from(limit).checked_sub(ms / 1000).filter(|s| *s > 0)
@@ -67,5 +83,8 @@ mod tests {
         assert_eq!(clock(720), "12:00");
         assert_eq!(left(120, 30_000), Some(90));
         assert_eq!(left(120, 120_000), None);
+        assert_eq!(line_prompt(Some(120), 15_500, true), "tell 1:45 left> ");
+        assert_eq!(line_prompt(Some(120), 130_000, false), "  .. time is up> ");
+        assert_eq!(line_prompt(None, 0, false), "   .. ");
     }
 }

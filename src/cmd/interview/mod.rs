@@ -21,7 +21,7 @@ use crate::core::readiness::{self, EVIDENCE_DAYS};
 use crate::core::text::{sanitize, wrap};
 use crate::core::types::{CardId, Quality, StudyDay};
 use crate::paint;
-use crate::prompt::{self, Input, Prompt, MAX_ANSWER_CHARS};
+use crate::prompt::{Input, Prompt, MAX_ANSWER_CHARS};
 use crate::store::{Answer, Judgement, MockStepRow, NewMock, Store};
 
 const HELP: &str = "\
@@ -36,20 +36,8 @@ pub fn run(ctx: &mut Ctx, args: &InterviewArgs) -> anyhow::Result<()> {
         Some(seed) => seed,
         None => crate::cmd::review::seed_from_env()?,
     };
-    let mut input: Box<dyn Prompt> = if args.json {
-        Box::new(prompt::LinePrompt {
-            input: Box::new(std::io::BufReader::new(std::io::stdin())),
-        })
-    } else {
-        prompt::stdin()?
-    };
-    if !input.is_terminal() {
-        paint::disable();
-    }
-    let width = terminal_size::terminal_size_of(std::io::stdout())
-        .map(|(w, _)| usize::from(w.0))
-        .unwrap_or(80)
-        .clamp(40, 100);
+    let mut input = crate::cmd::answers_from_stdin(args.json)?;
+    let width = crate::cmd::screen_width();
     // With --json the report is standard output's, and the interview itself (the questions, the
     // timer) goes to standard error: a person still sees what is asked, a script gets one object.
     let mut stdout = std::io::stdout();
@@ -150,6 +138,20 @@ pub(super) struct Asked {
     pub point_texts: Vec<String>,
     pub review_id: Option<i64>,
     pub naming_review_id: Option<i64>,
+}
+
+impl Asked {
+    /// A question answered by naming a story only: nothing was told.
+    fn untold(result: StepResult, card: i64, naming_review_id: Option<i64>) -> Asked {
+        Asked {
+            result,
+            asked_card: card,
+            card,
+            point_texts: Vec::new(),
+            review_id: None,
+            naming_review_id,
+        }
+    }
 }
 
 /// The user ended the interview.
@@ -377,14 +379,7 @@ impl Mock<'_> {
             result.named = named.clone();
             let Some(named) = named else {
                 self.say("(the interviewer moves on)\n")?;
-                return Ok(Ok(Asked {
-                    result,
-                    asked_card: p.card,
-                    card: p.card,
-                    point_texts: Vec::new(),
-                    review_id: None,
-                    naming_review_id,
-                }));
+                return Ok(Ok(Asked::untold(result, p.card, naming_review_id)));
             };
             match self.store.current_recall_card(&named)? {
                 Some(id) => told_card = self.store.card_by_id(CardId(id))?,
@@ -393,14 +388,7 @@ impl Mock<'_> {
                         "(that story has no recall card to tell; the interviewer moves on)\n",
                     )?;
                     result.story = Some(named);
-                    return Ok(Ok(Asked {
-                        result,
-                        asked_card: p.card,
-                        card: p.card,
-                        point_texts: Vec::new(),
-                        review_id: None,
-                        naming_review_id,
-                    }));
+                    return Ok(Ok(Asked::untold(result, p.card, naming_review_id)));
                 }
             }
             result.story = Some(named);
@@ -527,12 +515,8 @@ impl Mock<'_> {
         let mut lines: Vec<String> = Vec::new();
         let mut told = 0;
         loop {
-            let left = match pace::left(limit, elapsed_ms(shown) as u64) {
-                Some(s) => format!("{} left", pace::clock(s)),
-                None => "time is up".to_string(),
-            };
-            let first = if lines.is_empty() { "tell" } else { "  .." };
-            let Ok(line) = self.read(&format!("{first} {left}> "))? else {
+            let prompt = pace::line_prompt(Some(limit), elapsed_ms(shown) as u64, lines.is_empty());
+            let Ok(line) = self.read(&prompt)? else {
                 return Ok(Err(Quit));
             };
             if line.trim().is_empty() {

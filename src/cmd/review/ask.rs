@@ -423,17 +423,7 @@ impl Session<'_> {
         let mut told = 0;
         loop {
             // Timed: the time left at each line.
-            let prompt = match (timed, lines.is_empty()) {
-                (Some(limit), first) => {
-                    let left = match pace::left(limit, elapsed_ms(shown) as u64) {
-                        Some(s) => format!("{} left", pace::clock(s)),
-                        None => "time is up".to_string(),
-                    };
-                    format!("{} {left}> ", if first { "tell" } else { "  .." })
-                }
-                (None, true) => "tell> ".to_string(),
-                (None, false) => "   .. ".to_string(),
-            };
+            let prompt = pace::line_prompt(timed, elapsed_ms(shown) as u64, lines.is_empty());
             let line = self.read(&prompt)?;
             if line.trim().is_empty() {
                 break;

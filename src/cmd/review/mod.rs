@@ -25,7 +25,7 @@ use crate::core::text::{sanitize, wrap};
 use crate::core::types::{CardId, Quality, StudyDay};
 use crate::edit::EditOutcome;
 use crate::paint;
-use crate::prompt::{self, Input, Prompt, MAX_ANSWER_CHARS};
+use crate::prompt::{Input, Prompt, MAX_ANSWER_CHARS};
 use crate::settings::Settings;
 use crate::store::Store;
 use events::Event;
@@ -49,21 +49,8 @@ pub fn run(ctx: &mut Ctx, args: &ReviewArgs) -> anyhow::Result<ExitCode> {
     } else {
         args
     };
-    let mut input: Box<dyn Prompt> = if args.json {
-        // Scripts drive --json: answers are read as lines even from a terminal.
-        Box::new(crate::prompt::LinePrompt {
-            input: Box::new(std::io::BufReader::new(std::io::stdin())),
-        })
-    } else {
-        prompt::stdin()?
-    };
-    if !input.is_terminal() {
-        paint::disable();
-    }
-    let width = terminal_size::terminal_size_of(std::io::stdout())
-        .map(|(w, _)| usize::from(w.0))
-        .unwrap_or(80)
-        .clamp(40, 100);
+    let mut input = crate::cmd::answers_from_stdin(args.json)?;
+    let width = crate::cmd::screen_width();
     let mut stdout = std::io::stdout();
     let mut screen = std::io::sink();
     let mut events_out = std::io::stdout();
