@@ -96,8 +96,8 @@ pub struct StoryCandidate {
     pub confusions: u32,
     /// In how many of the last `RECENT_MOCKS` mock interviews it was asked about.
     pub recently_asked: u32,
-    /// Its question cards (not retired or suspended).
-    pub questions: Vec<QuestionCandidate>,
+    /// Whether it has question cards (its questions are read only when it is drawn).
+    pub has_questions: bool,
 }
 
 /// A question card.
@@ -148,12 +148,15 @@ pub fn weight(s: &StoryCandidate) -> f64 {
 /// The plan: the openers (self-introduction and project card ids, when the decks have them),
 /// `questions_for(minutes)` questions drawn from `stories` (one of them a design question when a
 /// design story has one), follow-ups marked on the weaker half, and the closing card.
+/// `questions_of` gives a drawn story's question cards (not retired or suspended); a story drawn
+/// with none is put aside and another drawn.
 pub fn plan(
     openers: [Option<i64>; 2],
     closing: Option<i64>,
     stories: &[StoryCandidate],
     minutes: u32,
     rng: &mut Rng,
+    questions_of: &mut dyn FnMut(&str) -> Vec<QuestionCandidate>,
 ) -> Vec<Planned> {
     let mut steps = Vec::new();
     for (card, (key, part)) in openers.iter().zip(OPENERS) {
@@ -166,7 +169,7 @@ pub fn plan(
             });
         }
     }
-    let askable = |s: &&StoryCandidate| !s.questions.is_empty();
+    let askable = |s: &&StoryCandidate| s.has_questions;
     let design: Vec<&StoryCandidate> = stories
         .iter()
         .filter(|s| s.design)
@@ -178,10 +181,10 @@ pub fn plan(
         .filter(askable)
         .collect();
     let wanted = questions_for(minutes);
-    let design_pick = draw(&design, 1, rng);
-    let story_picks = draw(&told, wanted - design_pick.len(), rng);
+    let design_pick = draw(&design, 1, rng, questions_of);
+    let story_picks = draw(&told, wanted - design_pick.len(), rng, questions_of);
     // The follow-ups go after the weaker half of the story questions.
-    let mut by_weakness: Vec<&&StoryCandidate> = story_picks.iter().collect();
+    let mut by_weakness: Vec<&StoryCandidate> = story_picks.iter().map(|(s, _)| *s).collect();
     by_weakness.sort_by(|a, b| {
         a.score
             .unwrap_or(0.0)
@@ -193,8 +196,8 @@ pub fn plan(
         .take(story_picks.len().div_ceil(2))
         .map(|s| s.key.as_str())
         .collect();
-    for s in &story_picks {
-        let q = question_of(s, rng);
+    for (s, questions) in &story_picks {
+        let q = question_of(questions, rng);
         steps.push(Planned {
             part: Part::Question,
             card: q.card,
@@ -202,8 +205,8 @@ pub fn plan(
             followup: followed.contains(&s.key.as_str()),
         });
     }
-    for s in &design_pick {
-        let q = question_of(s, rng);
+    for (_, questions) in &design_pick {
+        let q = question_of(questions, rng);
         steps.push(Planned {
             part: Part::Design,
             card: q.card,
@@ -222,8 +225,14 @@ pub fn plan(
     steps
 }
 
-/// `n` stories drawn by `weight`, without putting any back.
-fn draw<'a>(pool: &[&'a StoryCandidate], n: usize, rng: &mut Rng) -> Vec<&'a StoryCandidate> {
+/// `n` stories drawn by `weight`, without putting any back, each with its questions (one drawn
+/// with none is put aside).
+fn draw<'a>(
+    pool: &[&'a StoryCandidate],
+    n: usize,
+    rng: &mut Rng,
+    questions_of: &mut dyn FnMut(&str) -> Vec<QuestionCandidate>,
+) -> Vec<(&'a StoryCandidate, Vec<QuestionCandidate>)> {
     let mut left: Vec<&StoryCandidate> = pool.to_vec();
     let mut out = Vec::new();
     while out.len() < n && !left.is_empty() {
@@ -236,16 +245,20 @@ fn draw<'a>(pool: &[&'a StoryCandidate], n: usize, rng: &mut Rng) -> Vec<&'a Sto
             at -= weights[i];
             i += 1;
         }
-        out.push(left.remove(i));
+        let story = left.remove(i);
+        let questions = questions_of(&story.key);
+        if !questions.is_empty() {
+            out.push((story, questions));
+        }
     }
     out
 }
 
-/// One of a story's questions, one not asked lately when there is one.
-fn question_of<'a>(s: &'a StoryCandidate, rng: &mut Rng) -> &'a QuestionCandidate {
-    let fresh: Vec<&QuestionCandidate> = s.questions.iter().filter(|q| !q.recently_asked).collect();
+/// One of a story's questions (never empty), one not asked lately when there is one.
+fn question_of<'a>(questions: &'a [QuestionCandidate], rng: &mut Rng) -> &'a QuestionCandidate {
+    let fresh: Vec<&QuestionCandidate> = questions.iter().filter(|q| !q.recently_asked).collect();
     let pool: Vec<&QuestionCandidate> = if fresh.is_empty() {
-        s.questions.iter().collect()
+        questions.iter().collect()
     } else {
         fresh
     };
@@ -497,22 +510,38 @@ pub fn trend(mocks: &[MockScore]) -> Trend {
 mod tests {
     use super::*;
 
+    /// A story and its question cards.
     fn story(key: &str, score: Option<f64>, design: bool, questions: &[i64]) -> StoryCandidate {
+        QUESTIONS.with(|q| {
+            q.borrow_mut().insert(
+                key.to_string(),
+                questions
+                    .iter()
+                    .map(|&card| QuestionCandidate {
+                        card,
+                        fits: vec![key.to_string()],
+                        recently_asked: false,
+                    })
+                    .collect(),
+            )
+        });
         StoryCandidate {
             key: key.to_string(),
             design,
             score,
             confusions: 0,
             recently_asked: 0,
-            questions: questions
-                .iter()
-                .map(|&card| QuestionCandidate {
-                    card,
-                    fits: vec![key.to_string()],
-                    recently_asked: false,
-                })
-                .collect(),
+            has_questions: !questions.is_empty(),
         }
+    }
+
+    thread_local! {
+        static QUESTIONS: std::cell::RefCell<std::collections::HashMap<String, Vec<QuestionCandidate>>> =
+            Default::default();
+    }
+
+    fn questions_of(key: &str) -> Vec<QuestionCandidate> {
+        QUESTIONS.with(|q| q.borrow().get(key).cloned().unwrap_or_default())
     }
 
     fn pool() -> Vec<StoryCandidate> {
@@ -529,6 +558,11 @@ mod tests {
         stories.push(story("arch", Some(0.5), true, &[900]));
         stories.push(story("biz", None, true, &[901, 902]));
         stories.push(story("lonely", Some(0.0), false, &[]));
+        // Its question cards are all suspended: drawn, it is put aside.
+        stories.push(StoryCandidate {
+            has_questions: true,
+            ..story("suspended", Some(0.0), false, &[])
+        });
         stories
     }
 
@@ -543,7 +577,14 @@ mod tests {
     #[test]
     fn the_order_is_an_interviewers() {
         let mut rng = Rng::new(7);
-        let steps = plan([Some(1), Some(2)], Some(3), &pool(), 30, &mut rng);
+        let steps = plan(
+            [Some(1), Some(2)],
+            Some(3),
+            &pool(),
+            30,
+            &mut rng,
+            &mut questions_of,
+        );
         let parts: Vec<Part> = steps.iter().map(|s| s.part).collect();
         assert_eq!(parts[..2], [Part::Intro, Part::Project]);
         assert_eq!(parts[2..9], [Part::Question; 7]);
@@ -553,7 +594,7 @@ mod tests {
         asked.sort();
         asked.dedup();
         assert_eq!(asked.len(), 7);
-        assert!(!asked.contains(&"lonely"));
+        assert!(!asked.contains(&"lonely") && !asked.contains(&"suspended"));
         // Follow-ups after the weaker half (4 of 7), and after no other part.
         let followed: Vec<&Planned> = steps.iter().filter(|s| s.followup).collect();
         assert_eq!(followed.len(), 4);
@@ -572,7 +613,14 @@ mod tests {
         assert!(followed_max <= others_min, "{steps:?}");
         // The same seed, the same interview.
         assert_eq!(
-            plan([Some(1), Some(2)], Some(3), &pool(), 30, &mut Rng::new(7)),
+            plan(
+                [Some(1), Some(2)],
+                Some(3),
+                &pool(),
+                30,
+                &mut Rng::new(7),
+                &mut questions_of
+            ),
             steps
         );
     }
@@ -587,8 +635,13 @@ mod tests {
             let mut weak = 0;
             for seed in 0..2000 {
                 let mut rng = Rng::new(seed);
-                let first = &draw(&stories.iter().collect::<Vec<_>>(), 1, &mut rng)[0];
-                weak += u32::from(first.key == "weak");
+                let drawn = draw(
+                    &stories.iter().collect::<Vec<_>>(),
+                    1,
+                    &mut rng,
+                    &mut questions_of,
+                );
+                weak += u32::from(drawn[0].0.key == "weak");
             }
             weak
         };

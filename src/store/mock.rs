@@ -89,14 +89,19 @@ impl Store {
             .optional()?)
     }
 
-    /// Every current question card (not retired or suspended) whose stories are current.
-    pub fn mock_questions(&self) -> anyhow::Result<Vec<MockQuestion>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT c.id, c.key, c.answers FROM card c
-             WHERE c.kind = 'match' AND c.retired = 0 AND c.suspended = 0 ORDER BY c.id",
+    /// A story's current question cards (not retired or suspended: those whose best fit it is),
+    /// with the current stories that fit each, through `card_questions`.
+    pub fn mock_questions(
+        &self,
+        story: &str,
+        current: &HashSet<String>,
+    ) -> anyhow::Result<Vec<MockQuestion>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.id, c.key, c.answers FROM story s JOIN card c INDEXED BY card_questions
+                 ON c.story_id = s.id AND c.kind = 'match' AND c.retired = 0
+             WHERE s.key = ?1 AND c.suspended = 0 ORDER BY c.id",
         )?;
-        let current: HashSet<String> = self.catalog()?.into_iter().map(|s| s.key).collect();
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map([story], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, list(r, 2)?))
         })?;
         let mut out = Vec::new();

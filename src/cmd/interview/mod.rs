@@ -162,13 +162,14 @@ impl Mock<'_> {
     fn plan(&mut self, minutes: u32) -> anyhow::Result<Vec<Planned>> {
         let from = self.today.minus_days(EVIDENCE_DAYS - 1);
         let interview = self.store.next_interview(self.today)?.map(|i| i.day);
-        let scores: HashMap<String, Option<f64>> = self
+        // Each story's readiness score, and whether it has question cards.
+        let evidence: HashMap<String, (Option<f64>, bool)> = self
             .store
             .story_evidence(from, self.today, None)?
             .into_iter()
             .map(|s| {
                 let score = readiness::assess(&s.evidence, self.today, interview).score;
-                (s.key, score)
+                (s.key, (score, s.evidence.has_questions))
             })
             .collect();
         let mut confusions: HashMap<String, u32> = HashMap::new();
@@ -177,17 +178,6 @@ impl Mock<'_> {
             *confusions.entry(answered).or_default() += times;
         }
         let recent = self.store.recently_asked(mock::RECENT_MOCKS)?;
-        let mut by_story: HashMap<String, Vec<mock::QuestionCandidate>> = HashMap::new();
-        for q in self.store.mock_questions()? {
-            by_story
-                .entry(q.story.clone())
-                .or_default()
-                .push(mock::QuestionCandidate {
-                    card: q.card,
-                    recently_asked: recent.cards.contains(&q.key),
-                    fits: q.fits,
-                });
-        }
         let fixed: Vec<&str> = mock::OPENERS
             .iter()
             .map(|(k, _)| *k)
@@ -200,12 +190,13 @@ impl Mock<'_> {
             {
                 continue;
             }
+            let (score, has_questions) = evidence.get(&s.key).copied().unwrap_or_default();
             stories.push(StoryCandidate {
                 design: s.kind == StoryKind::Template,
-                score: scores.get(&s.key).copied().flatten(),
+                score,
                 confusions: confusions.get(&s.key).copied().unwrap_or(0),
                 recently_asked: recent.stories.get(&s.key).copied().unwrap_or(0),
-                questions: by_story.remove(&s.key).unwrap_or_default(),
+                has_questions,
                 key: s.key,
             });
         }
@@ -214,7 +205,38 @@ impl Mock<'_> {
             self.store.current_recall_card(mock::OPENERS[1].0)?,
         ];
         let closing = self.store.current_recall_card(mock::CLOSING)?;
-        let planned = mock::plan(openers, closing, &stories, minutes, &mut self.rng);
+        // Only the drawn stories' questions are read (a story may have thousands).
+        let current: std::collections::HashSet<String> =
+            self.catalog.iter().map(|s| s.key.clone()).collect();
+        let store = &*self.store;
+        let mut failed: Option<anyhow::Error> = None;
+        let mut questions_of = |story: &str| -> Vec<mock::QuestionCandidate> {
+            match store.mock_questions(story, &current) {
+                Ok(questions) => questions
+                    .into_iter()
+                    .map(|q| mock::QuestionCandidate {
+                        card: q.card,
+                        recently_asked: recent.cards.contains(&q.key),
+                        fits: q.fits,
+                    })
+                    .collect(),
+                Err(e) => {
+                    failed.get_or_insert(e);
+                    Vec::new()
+                }
+            }
+        };
+        let planned = mock::plan(
+            openers,
+            closing,
+            &stories,
+            minutes,
+            &mut self.rng,
+            &mut questions_of,
+        );
+        if let Some(e) = failed {
+            return Err(e);
+        }
         if !planned.iter().any(|p| p.part.names_a_story()) {
             anyhow::bail!(
                 "nothing to ask: no story has a question card that is not suspended (see `storydrill stories`)"
