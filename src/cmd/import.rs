@@ -25,7 +25,7 @@ pub struct Options<'a> {
 pub fn run(ctx: &mut Ctx, file: &Path, options: Options<'_>) -> anyhow::Result<()> {
     let text = super::add::read_text(file)?;
     let (dry_run, replace, json) = (options.dry_run, options.replace, options.json);
-    let reports = import_text(ctx, file, &text, options)?;
+    let reports = import_text(ctx, file, text, options)?;
     if json {
         return match reports.as_slice() {
             [one] => print_json(one),
@@ -68,7 +68,7 @@ pub fn run(ctx: &mut Ctx, file: &Path, options: Options<'_>) -> anyhow::Result<(
 pub fn import_text(
     ctx: &mut Ctx,
     file: &Path,
-    text: &str,
+    text: String,
     options: Options<'_>,
 ) -> anyhow::Result<Vec<ImportReport>> {
     let Options {
@@ -79,11 +79,13 @@ pub fn import_text(
         deck,
     } = options;
     let name = file.display().to_string();
-    let format = format.unwrap_or_else(|| exchange::detect(text));
+    let format = format.unwrap_or_else(|| exchange::detect(&text));
     let reports = match format {
         Format::Toml => {
             let store = &ctx.store;
-            let parsed = deck::parse(&name, text, &|key| store.story_exists(key).unwrap_or(false))?;
+            let parsed = deck::parse(&name, &text, &|key| {
+                store.story_exists(key).unwrap_or(false)
+            })?;
             let retire = if replace {
                 Retire::Allow
             } else {
@@ -180,7 +182,7 @@ fn takes_away(report: &ImportReport) -> String {
 fn card_file(
     ctx: &mut Ctx,
     file: &Path,
-    text: &str,
+    text: String,
     format: Format,
     dry_run: bool,
     deck: Option<&str>,
@@ -199,10 +201,12 @@ fn card_file(
         ),
     };
     let rows = if format == Format::Anki {
-        exchange::parse_anki(&name, text, &default_deck)?
+        exchange::parse_anki(&name, &text, &default_deck)?
     } else {
-        exchange::parse_csv(&name, text, &default_deck)?
+        exchange::parse_csv(&name, &text, &default_deck)?
     };
+    // The rows own their texts: the file's is not needed any more.
+    drop(text);
     if rows.is_empty() {
         anyhow::bail!("{name}: no cards in the file; nothing was imported");
     }
@@ -237,9 +241,14 @@ fn card_file(
                     );
                 }
             }
+            // Each deck's rows move into it, their texts with them.
+            let mut rows = rows;
             for d in decks.iter_mut() {
-                let mine: Vec<&Row> = rows.iter().filter(|r| r.deck == d.name).collect();
-                exchange::merge(&name, d, &mine, &|k| lookup.story_exists(k))?;
+                let (mine, rest): (Vec<Row>, Vec<Row>) = std::mem::take(&mut rows)
+                    .into_iter()
+                    .partition(|r| r.deck == d.name);
+                rows = rest;
+                exchange::merge(&name, d, mine, &|k| lookup.story_exists(k))?;
             }
             Ok(())
         })

@@ -179,7 +179,7 @@ fn file_case(
         import::import_text(
             &mut ctx,
             Path::new(&name),
-            text,
+            text.to_string(),
             import::Options {
                 dry_run: false,
                 replace: false,

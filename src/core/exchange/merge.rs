@@ -20,11 +20,12 @@ fn title_from_prompt(prompt: &str) -> String {
 
 /// Adds or updates the rows of one deck in `deck`, by key (nothing is removed: like Anki, an import
 /// of cards only adds and updates). Rows of cards made by a filled template are skipped (they are
-/// made from its answers). Returns how many rows were skipped.
+/// made from its answers). Returns how many rows were skipped. The rows are consumed: their texts
+/// move into the deck (an import of 100,000 notes held each text twice).
 pub fn merge(
     file: &str,
     deck: &mut Deck,
-    rows: &[&Row],
+    rows: Vec<Row>,
     story_exists: &dyn Fn(&str) -> bool,
 ) -> Result<usize, RowError> {
     #[derive(Clone, Copy)]
@@ -53,10 +54,11 @@ pub fn merge(
     }
     let mut removed: Vec<At> = Vec::new();
     let mut skipped = 0;
-    for row in rows {
+    for mut row in rows {
+        let line = row.line;
         let err = |reason: String| RowError {
             file: file.to_string(),
-            line: row.line,
+            line,
             reason,
         };
         if deck::filled_template_of(&deck.name, &deck.filled, &row.key).is_some() {
@@ -98,9 +100,9 @@ pub fn merge(
                 match at {
                     Some(At::Story(i)) => {
                         let s = &mut deck.stories[i];
-                        s.prompt = row.front.clone();
-                        s.text = row.back.clone();
-                        s.tags = row.tags.clone();
+                        s.prompt = std::mem::take(&mut row.front);
+                        s.text = std::mem::take(&mut row.back);
+                        s.tags = std::mem::take(&mut row.tags);
                     }
                     _ => {
                         if story_exists(&story_key) {
@@ -115,14 +117,14 @@ pub fn merge(
                             kind: StoryKind::Story,
                             source: Source::Written,
                             aliases: vec![],
-                            prompt: row.front.clone(),
-                            text: row.back.clone(),
+                            prompt: std::mem::take(&mut row.front),
+                            text: std::mem::take(&mut row.back),
                             written: None,
                             diagram: None,
                             short: None,
                             points_source: Source::Written,
                             points: vec![],
-                            tags: row.tags.clone(),
+                            tags: std::mem::take(&mut row.tags),
                         });
                         index.insert(row.key.clone(), At::Story(deck.stories.len() - 1));
                     }
@@ -138,10 +140,10 @@ pub fn merge(
                 }
                 let q = Question {
                     key: row.key.clone(),
-                    text: row.front.clone(),
-                    answers: row.answers.clone(),
-                    why: row.back.clone(),
-                    tags: row.tags.clone(),
+                    text: std::mem::take(&mut row.front),
+                    answers: std::mem::take(&mut row.answers),
+                    why: std::mem::take(&mut row.back),
+                    tags: std::mem::take(&mut row.tags),
                 };
                 match at {
                     Some(At::Question(i)) => deck.questions[i] = q,
@@ -154,13 +156,13 @@ pub fn merge(
             CardKind::Cloze => {
                 let story = row
                     .story
-                    .clone()
+                    .take()
                     .filter(|s| local_story(s) || story_exists(s));
                 let c = Cloze {
                     key: row.key.clone(),
                     story,
-                    text: row.front.clone(),
-                    tags: row.tags.clone(),
+                    text: std::mem::take(&mut row.front),
+                    tags: std::mem::take(&mut row.tags),
                 };
                 match at {
                     Some(At::Cloze(i)) => deck.clozes[i] = c,
@@ -173,9 +175,9 @@ pub fn merge(
             CardKind::Basic => {
                 let b = Basic {
                     key: row.key.clone(),
-                    front: row.front.clone(),
-                    back: row.back.clone(),
-                    tags: row.tags.clone(),
+                    front: std::mem::take(&mut row.front),
+                    back: std::mem::take(&mut row.back),
+                    tags: std::mem::take(&mut row.tags),
                 };
                 match at {
                     Some(At::Basic(i)) => deck.cards[i] = b,
@@ -186,7 +188,7 @@ pub fn merge(
                 }
             }
             CardKind::Followup => {
-                let story = row.story.clone().unwrap_or_default();
+                let story = row.story.take().unwrap_or_default();
                 if !local_story(&story) && !story_exists(&story) {
                     return Err(err(format!("the follow-up names unknown story {story:?}")));
                 }
@@ -197,7 +199,7 @@ pub fn merge(
                 // A file without the key points keeps the follow-up's (a spreadsheet may drop
                 // them); what it probes lives only in deck files.
                 let points = match (row.points.is_empty(), existing) {
-                    (false, _) => row.points.clone(),
+                    (false, _) => std::mem::take(&mut row.points),
                     (true, Some(old)) => old.points.clone(),
                     (true, None) => {
                         return Err(err(
@@ -210,11 +212,11 @@ pub fn merge(
                     key: row.key.clone(),
                     story,
                     source: existing.map_or(Source::Written, |o| o.source),
-                    question: row.front.clone(),
-                    answer: row.back.clone(),
+                    question: std::mem::take(&mut row.front),
+                    answer: std::mem::take(&mut row.back),
                     points,
                     why: existing.map(|o| o.why.clone()).unwrap_or_default(),
-                    tags: row.tags.clone(),
+                    tags: std::mem::take(&mut row.tags),
                 };
                 match at {
                     Some(At::Followup(i)) => deck.followups[i] = f,
@@ -290,19 +292,19 @@ mod tests {
             "我们…",
         );
         let c = row(CardKind::Cloze, "mine.b2", "{{c1::x}}", "");
-        merge("f", &mut deck, &[&b, &r, &c], &|_| false).unwrap();
+        merge("f", &mut deck, vec![b, r, c], &|_| false).unwrap();
         assert_eq!(deck.cards[0].front, "new");
         assert_eq!(deck.stories[0].title, "缓存被删");
         assert_eq!(deck.stories[0].key, "mine-26");
         // The same key as another kind moves.
         let b2 = row(CardKind::Basic, "mine.b2", "plain now", "");
-        merge("f", &mut deck, &[&b2], &|_| false).unwrap();
+        merge("f", &mut deck, vec![b2], &|_| false).unwrap();
         assert!(deck.clozes.is_empty());
         assert_eq!(deck.cards.len(), 2);
         let mut q = row(CardKind::Match, "mine.q", "?", "");
         q.answers = vec!["nowhere".into()];
         q.line = 9;
-        let e = merge("f", &mut deck, &[&q], &|_| false).unwrap_err();
+        let e = merge("f", &mut deck, vec![q], &|_| false).unwrap_err();
         assert_eq!(
             e.to_string(),
             "f:9: the question names unknown story \"nowhere\""
