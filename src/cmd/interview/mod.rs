@@ -4,14 +4,17 @@
 //! and logs each answer as it is given; nothing is judged aloud until the end. `report` scores it
 //! and prints what to work on.
 
+mod list;
 mod report;
+
+pub use list::list;
 
 use std::collections::HashMap;
 use std::io::Write;
 use std::time::Instant;
 
 use crate::cli::InterviewArgs;
-use crate::cmd::{print, print_json, Ctx};
+use crate::cmd::{print_json, Ctx};
 use crate::core::deck::StoryKind;
 use crate::core::judge::{self, CatalogEntry, Resolution, Verdict};
 use crate::core::mock::{self, Part, Planned, PointResult, StepResult, StoryCandidate};
@@ -80,34 +83,6 @@ pub fn run(ctx: &mut Ctx, args: &InterviewArgs) -> anyhow::Result<()> {
         let text = report::render(&report, &mock.catalog, width);
         mock.say(&text)
     }
-}
-
-/// `storydrill interviews`: the past mock interviews.
-pub fn list(ctx: &Ctx, json: bool) -> anyhow::Result<()> {
-    let mocks = ctx.store.mocks(None)?;
-    if json {
-        return print_json(&mocks);
-    }
-    if mocks.is_empty() {
-        return print("No mock interview yet: `storydrill interview` runs one.\n");
-    }
-    let mut text = format!(
-        "{}\n",
-        paint::bold("  #  day         score  answered  minutes  company")
-    );
-    for m in &mocks {
-        text.push_str(&format!(
-            "{:>3}  {}  {:>5}  {:>8}  {:>7}  {}{}\n",
-            m.id,
-            m.day,
-            m.score.map_or("-".to_string(), |s| s.to_string()),
-            format!("{}/{}", m.answered, m.planned),
-            m.minutes,
-            m.company.as_deref().map(sanitize).unwrap_or_default(),
-            if m.finished { "" } else { " (ended early)" }
-        ));
-    }
-    print(&text)
 }
 
 /// An interview in progress.
