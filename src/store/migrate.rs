@@ -161,10 +161,14 @@ fn check_is_ours(conn: &Connection, latest: u32) -> anyhow::Result<u32> {
         ),
         _ => anyhow::anyhow!("it cannot be read as a database ({e}); nothing was changed"),
     };
-    let version: i64 = conn
+    // One read transaction, so the version, the mark and the tables are of one moment: another
+    // storydrill creating the database meanwhile commits its first migration's tables and
+    // version together, and reading them apart could see the tables without the version.
+    let snapshot = conn.unchecked_transaction().map_err(damaged)?;
+    let version: i64 = snapshot
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(damaged)?;
-    let id: i32 = conn
+    let id: i32 = snapshot
         .query_row("PRAGMA application_id", [], |r| r.get(0))
         .map_err(damaged)?;
     if version < 0 {
@@ -187,7 +191,7 @@ fn check_is_ours(conn: &Connection, latest: u32) -> anyhow::Result<u32> {
         );
     }
     if id == 0 {
-        let tables: Vec<String> = conn
+        let tables: Vec<String> = snapshot
             .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
             .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
             .map_err(damaged)?;
