@@ -39,6 +39,40 @@ pub const MAX_LINE_BYTES: usize = 64 * 1024;
 /// Most characters an answer at a prompt may have.
 pub const MAX_ANSWER_CHARS: usize = 10_000;
 
+/// A telling's lines as they are read, `MAX_ANSWER_CHARS` at most in all.
+#[derive(Debug, Default)]
+pub struct Telling {
+    lines: Vec<String>,
+    chars: usize,
+}
+
+impl Telling {
+    /// Adds a line; false, leaving it out, when it would take the telling past
+    /// `MAX_ANSWER_CHARS`.
+    pub fn take(&mut self, line: String) -> bool {
+        let n = line.chars().count();
+        if self.chars + n > MAX_ANSWER_CHARS {
+            return false;
+        }
+        self.chars += n;
+        self.lines.push(line);
+        true
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// Its characters (the pace is counted in them).
+    pub fn chars(&self) -> usize {
+        self.chars
+    }
+
+    pub fn text(&self) -> String {
+        self.lines.join("\n")
+    }
+}
+
 /// Where answers come from.
 pub trait Prompt {
     /// Shows `prompt` and reads one line. A piped prompt writes the prompt and the line it read to
@@ -442,6 +476,16 @@ mod tests {
 #[cfg(test)]
 mod tick_tests {
     use super::parse_ticks;
+
+    #[test]
+    fn a_telling_takes_lines_up_to_its_limit() {
+        let mut t = super::Telling::default();
+        assert!(t.is_empty());
+        assert!(t.take("第一行".into()));
+        assert!(!t.take("长".repeat(super::MAX_ANSWER_CHARS)));
+        assert!(t.take("second".into()));
+        assert_eq!((t.chars(), t.text()), (9, "第一行\nsecond".to_string()));
+    }
 
     #[test]
     fn checklist_answers() {

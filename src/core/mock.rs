@@ -64,19 +64,6 @@ impl Part {
         }
     }
 
-    pub fn parse(s: &str) -> Option<Part> {
-        [
-            Part::Intro,
-            Part::Project,
-            Part::Question,
-            Part::Followup,
-            Part::Design,
-            Part::Closing,
-        ]
-        .into_iter()
-        .find(|p| p.as_str() == s)
-    }
-
     /// Whether the user names the story before telling it (a question card).
     pub fn names_a_story(self) -> bool {
         matches!(self, Part::Question | Part::Design)

@@ -275,16 +275,16 @@ mod tests {
     fn version_1_with_a_review(path: &Path) {
         let mut conn = Connection::open(path).unwrap();
         migrate_with(&mut conn, path, &MIGRATIONS[..1]).unwrap();
-        conn.execute_batch(
-            "INSERT INTO deck (name) VALUES ('d');
-             INSERT INTO card (key, deck_id, kind, front, position) VALUES ('c', 1, 'basic', 'front', 0);
-             INSERT INTO review (card_id, reviewed_at, day, quality, kind,
-                 before_repetitions, before_easiness, before_interval, before_lapses, before_reviews,
-                 after_repetitions, after_easiness, after_interval, after_lapses, after_reviews)
-             VALUES (1, '2027-01-04T01:30:00.000Z', '2027-01-04', 5, 'scheduled', 0, 250, 0, 0, 0, 1, 260, 1, 0, 1);",
-        )
-        .unwrap();
+        conn.execute_batch(A_REVIEWED_CARD).unwrap();
     }
+
+    /// A deck with one card, 慢查询怎么排查, and one review of it, in the first schema.
+    const A_REVIEWED_CARD: &str = "INSERT INTO deck (name) VALUES ('d');
+         INSERT INTO card (key, deck_id, kind, front, position) VALUES ('c', 1, 'basic', '慢查询怎么排查', 0);
+         INSERT INTO review (card_id, reviewed_at, day, quality, kind,
+             before_repetitions, before_easiness, before_interval, before_lapses, before_reviews,
+             after_repetitions, after_easiness, after_interval, after_lapses, after_reviews)
+         VALUES (1, '2027-01-04T01:30:00.000Z', '2027-01-04', 5, 'scheduled', 0, 250, 0, 0, 0, 1, 260, 1, 0, 1);";
 
     #[test]
     fn a_database_with_larger_pages_is_rebuilt_with_small_ones_once_and_keeps_everything() {
@@ -306,15 +306,7 @@ mod tests {
             .unwrap();
         migrate_with(&mut conn, &path, &MIGRATIONS[..1]).unwrap();
         assert_eq!(page_size(&conn), 4096);
-        conn.execute_batch(
-            "INSERT INTO deck (name) VALUES ('d');
-             INSERT INTO card (key, deck_id, kind, front, position) VALUES ('c', 1, 'basic', '慢查询怎么排查', 0);
-             INSERT INTO review (card_id, reviewed_at, day, quality, kind,
-                 before_repetitions, before_easiness, before_interval, before_lapses, before_reviews,
-                 after_repetitions, after_easiness, after_interval, after_lapses, after_reviews)
-             VALUES (1, '2027-01-04T01:30:00.000Z', '2027-01-04', 5, 'scheduled', 0, 250, 0, 0, 0, 1, 260, 1, 0, 1);",
-        )
-        .unwrap();
+        conn.execute_batch(A_REVIEWED_CARD).unwrap();
         // While another connection reads it, it cannot leave WAL: it is migrated and left as is.
         let mut held = path.clone();
         held.set_extension("held.db");
@@ -367,14 +359,9 @@ mod tests {
             .unwrap();
         let mut conn = Connection::open(&path).unwrap();
         migrate_with(&mut conn, &path, &MIGRATIONS[..1]).unwrap();
+        conn.execute_batch(A_REVIEWED_CARD).unwrap();
         conn.execute_batch(
-            "INSERT INTO deck (name) VALUES ('d');
-             INSERT INTO card (key, deck_id, kind, front, position) VALUES ('c', 1, 'basic', '慢查询怎么排查', 0);
-             INSERT INTO review (card_id, reviewed_at, day, quality, kind,
-                 before_repetitions, before_easiness, before_interval, before_lapses, before_reviews,
-                 after_repetitions, after_easiness, after_interval, after_lapses, after_reviews)
-             VALUES (1, '2027-01-04T01:30:00.000Z', '2027-01-04', 5, 'scheduled', 0, 250, 0, 0, 0, 1, 260, 1, 0, 1);
-             UPDATE card SET reviews = 1, repetitions = 1, easiness = 260, interval_days = 1, due = '2027-01-05';",
+            "UPDATE card SET reviews = 1, repetitions = 1, easiness = 260, interval_days = 1, due = '2027-01-05'",
         )
         .unwrap();
         migrate_with(&mut conn, &path, &MIGRATIONS[..rebuild]).unwrap();

@@ -10,12 +10,11 @@ use super::Store;
 use crate::core::mock::{FollowupCandidate, Part};
 use crate::core::types::StudyDay;
 
-/// A question card a mock interview may ask: its story (the first that fits) and all that fit.
+/// A question card a mock interview may ask, and the current stories that fit it, best first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MockQuestion {
     pub card: i64,
     pub key: String,
-    pub story: String,
     pub fits: Vec<String>,
 }
 
@@ -108,13 +107,8 @@ impl Store {
         for row in rows {
             let (card, key, fits) = row?;
             let fits: Vec<String> = fits.into_iter().filter(|k| current.contains(k)).collect();
-            if let Some(story) = fits.first().cloned() {
-                out.push(MockQuestion {
-                    card,
-                    key,
-                    story,
-                    fits,
-                });
+            if !fits.is_empty() {
+                out.push(MockQuestion { card, key, fits });
             }
         }
         Ok(out)

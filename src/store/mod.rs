@@ -187,9 +187,6 @@ impl Store {
             conn,
             path: path.to_path_buf(),
         };
-        // Temporary tables (an import stages every card it writes in one) in a file, not in
-        // memory: SQLite's page cache holds what is in use, the OS the rest.
-        store.conn.pragma_update(None, "temp_store", "FILE")?;
         let page_size: i64 = store.conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
         store.conn.pragma_update(
             None,

@@ -24,7 +24,7 @@ use crate::core::readiness::{self, EVIDENCE_DAYS};
 use crate::core::text::{sanitize, wrap};
 use crate::core::types::{CardId, Quality, StudyDay};
 use crate::paint;
-use crate::prompt::{Input, Prompt, MAX_ANSWER_CHARS};
+use crate::prompt::{Input, Prompt, Telling, MAX_ANSWER_CHARS};
 use crate::store::{Answer, Judgement, MockStepRow, NewMock, Store};
 
 const HELP: &str = "\
@@ -509,8 +509,7 @@ impl Mock<'_> {
             ))
         ))?;
         let shown = Instant::now();
-        let mut lines: Vec<String> = Vec::new();
-        let mut told = 0;
+        let mut lines = Telling::default();
         loop {
             let prompt = pace::line_prompt(Some(limit), elapsed_ms(shown) as u64, lines.is_empty());
             let Ok(line) = self.read(&prompt)? else {
@@ -525,14 +524,11 @@ impl Mock<'_> {
                 }
                 break;
             }
-            if told + line.chars().count() > MAX_ANSWER_CHARS {
+            if !lines.take(line) {
                 self.say(&format!(
                     "an answer is at most {MAX_ANSWER_CHARS} characters; that line was not taken\n"
                 ))?;
-                continue;
             }
-            told += line.chars().count();
-            lines.push(line);
         }
         let ms = elapsed_ms(shown);
         self.say(&format!(
@@ -543,7 +539,7 @@ impl Mock<'_> {
                 pace::clock(limit.into())
             ))
         ))?;
-        Ok(Ok((lines.join("\n"), ms)))
+        Ok(Ok((lines.text(), ms)))
     }
 
     /// After the interview: the key points of an answer told aloud, ticked by the user, and the

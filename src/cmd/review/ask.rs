@@ -14,7 +14,7 @@ use crate::core::pace;
 use crate::core::queue::Queued;
 use crate::core::text::sanitize;
 use crate::paint;
-use crate::prompt::{parse_ticks, MAX_ANSWER_CHARS};
+use crate::prompt::{parse_ticks, Telling, MAX_ANSWER_CHARS};
 
 impl Session<'_> {
     /// Shows the card's header and the card, and reads the answer.
@@ -419,8 +419,7 @@ impl Session<'_> {
             ))?;
         }
         let shown = Instant::now();
-        let mut lines: Vec<String> = Vec::new();
-        let mut told = 0;
+        let mut lines = Telling::default();
         loop {
             // Timed: the time left at each line.
             let prompt = pace::line_prompt(timed, elapsed_ms(shown) as u64, lines.is_empty());
@@ -428,17 +427,15 @@ impl Session<'_> {
             if line.trim().is_empty() {
                 break;
             }
-            if told + line.chars().count() > MAX_ANSWER_CHARS {
+            if !lines.take(line) {
                 self.say(&format!(
                     "a telling is at most {MAX_ANSWER_CHARS} characters; that line was not taken (an empty line ends the telling)\n"
                 ))?;
-                continue;
             }
-            told += line.chars().count();
-            lines.push(line);
         }
+        let told = lines.chars();
         let ms = elapsed_ms(shown);
-        let telling = lines.join("\n");
+        let telling = lines.text();
         if let Some(limit) = timed {
             let p = pace::pace(told, ms as u64, limit);
             let mut line = match p.per_minute {
