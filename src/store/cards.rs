@@ -359,7 +359,7 @@ impl Store {
                  SELECT deck_id,
                         sum(cards) FILTER (WHERE reviewed = 0 AND suspended = 0) AS new,
                         sum(cards) AS total
-                 FROM stats_card WHERE retired = 0 GROUP BY deck_id),
+                 FROM stats_card WHERE deck_id != 0 AND retired = 0 GROUP BY deck_id),
              due AS ({due})
              SELECT d.name, d.title, coalesce(counts.new, 0), coalesce(due.due, 0),
                     coalesce(counts.total, 0)
@@ -525,7 +525,7 @@ impl Store {
         // From the aggregate: a count of the new cards' index grows with them.
         Ok(self.conn.query_row(
             "SELECT coalesce(sum(cards), 0) FROM stats_card
-             WHERE reviewed = 0 AND retired = 0 AND suspended = 0",
+             WHERE deck_id = 0 AND retired = 0 AND suspended = 0 AND reviewed = 0",
             [],
             |r| r.get(0),
         )?)

@@ -7,12 +7,8 @@ use super::Store;
 use crate::core::readiness::Evidence;
 use crate::core::types::StudyDay;
 
-/// A story's follow-ups' last grades, as a JSON list (null: never answered), from the
-/// `card_followups` index; `s` is the story. Read by `followup_grades`.
-pub(super) const FOLLOWUP_GRADES: &str = "(SELECT json_group_array(f.last_quality) FROM card f
-    WHERE f.story_id = s.id AND f.kind = 'followup' AND f.retired = 0 AND f.suspended = 0)";
-
-/// The list `FOLLOWUP_GRADES` reads, from column `i`.
+/// A story's follow-ups' last grades (`story_state.followups`, a JSON list, null for never
+/// answered), from column `i`.
 pub(super) fn followup_grades(
     row: &rusqlite::Row<'_>,
     i: usize,
@@ -83,17 +79,15 @@ impl Store {
         };
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT s.key, s.number, s.title, d.name,
-                    rc.last_quality,
-                    rc.last_review, rc.due,
-                    EXISTS (SELECT 1 FROM card q WHERE q.story_id = s.id AND q.kind = 'match' AND q.retired = 0),
-                    coalesce((SELECT sum(w.match_answers) FROM stats_story w
-                              WHERE w.story_id = s.id AND w.day >= ?1 AND w.day <= ?2), 0),
-                    coalesce((SELECT sum(w.match_right) FROM stats_story w
-                              WHERE w.story_id = s.id AND w.day >= ?1 AND w.day <= ?2), 0),
-                    {FOLLOWUP_GRADES}
+                    st.recall_last_quality,
+                    st.recall_last_review, st.recall_due,
+                    st.has_questions,
+                    coalesce(sum(w.match_answers), 0), coalesce(sum(w.match_right), 0),
+                    st.followups
              FROM story s JOIN deck d ON d.id = s.deck_id
-             LEFT JOIN card rc ON rc.story_id = s.id AND rc.kind = 'recall' AND rc.retired = 0
-             WHERE s.retired = 0 AND {which} ORDER BY s.number"
+             JOIN story_state st ON st.story_id = s.id
+             LEFT JOIN stats_story w ON w.story_id = s.id AND w.day >= ?1 AND w.day <= ?2
+             WHERE s.retired = 0 AND {which} GROUP BY s.number ORDER BY s.number"
         ))?;
         let only = only.map(serde_json::to_string).transpose()?;
         let rows = stmt.query_map(params![from, to, only], |r| {

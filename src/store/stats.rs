@@ -111,14 +111,11 @@ impl Store {
             },
         )?;
 
+        // Deck 0 holds every deck's counts (migration 0015).
         let cards = self.query(
-            &format!(
-                "SELECT retired, suspended, reviewed, repetitions, interval_days, easiness, sum(cards)
-                 FROM stats_card WHERE cards > 0{}
-                 GROUP BY 1, 2, 3, 4, 5, 6",
-                deck.clause("deck_id", 1)
-            ),
-            deck.params(vec![]),
+            "SELECT retired, suspended, reviewed, repetitions, interval_days, easiness, cards
+             FROM stats_card WHERE deck_id = ?1 AND cards > 0",
+            vec![Value::Integer(deck.id.unwrap_or(0))],
             |r| {
                 Ok(CardGroup {
                     retired: r.get(0)?,
@@ -147,26 +144,26 @@ impl Store {
             },
         )?;
 
-        // Per story: its recall card from the card_recall index, its window's answers by one range each.
+        // Per story: its cards' state from `story_state` (a row each), its window's answers by
+        // one range each.
         let stories = self.query(
             &format!(
                 "SELECT s.key, s.number, s.title, d.name,
                         coalesce(sum(w.match_answers), 0), coalesce(sum(w.match_right), 0),
                         coalesce(sum(w.recall_reviews), 0), coalesce(sum(w.recall_grades), 0),
-                        CASE WHEN c.reviews > 0 THEN c.easiness END,
-                        CASE WHEN c.suspended = 0 THEN c.due END,
-                        c.last_quality,
-                        c.last_review,
-                        EXISTS (SELECT 1 FROM card q WHERE q.story_id = s.id AND q.kind = 'match' AND q.retired = 0),
-                        {}
+                        CASE WHEN st.recall_reviews > 0 THEN st.recall_easiness END,
+                        CASE WHEN st.recall_suspended = 0 THEN st.recall_due END,
+                        st.recall_last_quality,
+                        st.recall_last_review,
+                        st.has_questions,
+                        st.followups
                  FROM story s
                  JOIN deck d ON d.id = s.deck_id
-                 LEFT JOIN card c ON c.story_id = s.id AND c.kind = 'recall' AND c.retired = 0
+                 JOIN story_state st ON st.story_id = s.id
                  LEFT JOIN stats_story w ON w.story_id = s.id AND w.day >= ?1 AND w.day <= ?2
                  WHERE s.retired = 0{}
                  GROUP BY s.number
                  ORDER BY s.number",
-                super::readiness::FOLLOWUP_GRADES,
                 deck.clause("s.deck_id", 3)
             ),
             deck.params(vec![day_value(window_start), day_value(today)]),
@@ -362,11 +359,16 @@ mod tests {
              WHERE c.kind = 'match' AND c.story_id IS NOT NULL AND r.kind != 'redrill'
                AND r.correct = 0 AND r.answered_story IS NOT NULL
              GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
-            "SELECT retired != 0, suspended != 0, reviews > 0, min(repetitions, 2),
-                    min(interval_days, 21), easiness, deck_id, count(*)
-             FROM card GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7",
+            "SELECT k.deck_id, retired != 0, suspended != 0, reviews > 0,
+                    CASE WHEN repetitions >= 2 THEN 2 ELSE 0 END,
+                    CASE WHEN interval_days >= 21 THEN 21 ELSE 0 END,
+                    easiness_bucket, count(*)
+             FROM card c JOIN (SELECT id, deck_id FROM card UNION ALL SELECT id, 0 FROM card) k
+                  ON k.id = c.id
+             GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7",
             "SELECT due, deck_id, count(*) FROM card
              WHERE due IS NOT NULL AND retired = 0 AND suspended = 0 GROUP BY 1, 2 ORDER BY 1, 2",
+            "SELECT * FROM story_state_now ORDER BY 1",
         ] {
             out.push(dump(conn, sql));
         }
@@ -381,6 +383,7 @@ mod tests {
             "SELECT * FROM stats_confusion ORDER BY 1, 2, 3",
             "SELECT * FROM stats_card WHERE cards > 0 ORDER BY 1, 2, 3, 4, 5, 6, 7",
             "SELECT * FROM stats_due WHERE cards > 0 ORDER BY 1, 2",
+            "SELECT * FROM story_state ORDER BY 1",
         ]
         .iter()
         .map(|sql| dump(conn, sql))
@@ -449,6 +452,38 @@ mod tests {
                 Some("weird-bug"),
             );
         }
+        // A follow-up graded, and a recall card and a follow-up suspended and back: each moves
+        // its story's state (`story_state`).
+        let state = |store: &mut Store| -> String {
+            dump(
+                store.connection(),
+                "SELECT st.followups, st.recall_last_quality FROM story_state st
+                 JOIN story s ON s.id = st.story_id WHERE s.key = 'perf-tuning'",
+            )
+        };
+        answer(&mut store, "perf-tuning.f1", 2, d0, None);
+        assert_eq!(aggregates(&mut store), recount(&mut store));
+        assert!(state(&mut store).contains(",2]"), "{}", state(&mut store));
+        for (key, on) in [
+            ("perf-tuning.f1", 1),
+            ("sharding.recall", 1),
+            ("sharding.recall", 0),
+        ] {
+            let changed = store
+                .connection()
+                .execute(
+                    "UPDATE card SET suspended = ?2 WHERE key = ?1",
+                    rusqlite::params![key, on],
+                )
+                .unwrap();
+            assert_eq!(changed, 1);
+            assert_eq!(aggregates(&mut store), recount(&mut store), "{key} {on}");
+        }
+        assert!(
+            !state(&mut store).contains('2'),
+            "the suspended follow-up is left out: {}",
+            state(&mut store)
+        );
         assert_eq!(aggregates(&mut store), recount(&mut store));
         // Rows taken out of the middle of the log (undo itself only takes back a card's latest
         // answer): the DELETE trigger is what is under test.
@@ -482,6 +517,29 @@ mod tests {
     }
 
     #[test]
+    fn the_aggregate_rounds_easiness_into_the_buckets_stats_shows() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("t.db")).unwrap();
+        let conn = store.connection();
+        for h in 100..=450u16 {
+            let bucket: u16 = conn
+                .query_row(
+                    "UPDATE card SET easiness = ?1 WHERE id = (SELECT min(id) FROM card)
+                     RETURNING easiness_bucket",
+                    [h],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            let core = crate::core::stats::easiness_bucket;
+            assert_eq!(
+                core(Easiness::from_hundredths(bucket)),
+                core(Easiness::from_hundredths(h)),
+                "easiness {h} kept as {bucket}"
+            );
+        }
+    }
+
+    #[test]
     fn the_migration_backfills_reviews_logged_before_it() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.db");
@@ -502,9 +560,13 @@ mod tests {
         store
             .connection()
             .execute_batch(&format!(
-                "DROP TRIGGER stats_review_insert; DROP TRIGGER stats_review_delete;
+                "DROP TRIGGER story_state_story_insert; DROP TRIGGER story_state_story_delete;
+                 DROP TRIGGER story_state_card_insert; DROP TRIGGER story_state_card_delete;
+                 DROP TRIGGER story_state_card_update; DROP TABLE story_state; DROP VIEW story_state_now;
+                 DROP TRIGGER stats_review_insert; DROP TRIGGER stats_review_delete;
                  DROP TRIGGER stats_card_insert; DROP TRIGGER stats_card_update; DROP TRIGGER stats_card_delete;
                  DROP TABLE stats_day; DROP TABLE stats_story; DROP TABLE stats_confusion; DROP TABLE stats_card; DROP TRIGGER stats_due_insert; DROP TRIGGER stats_due_update; DROP TRIGGER stats_due_delete; DROP TABLE stats_due;
+                 ALTER TABLE card DROP COLUMN easiness_bucket;
                  DROP INDEX card_recall; DROP INDEX card_easiness; DROP INDEX card_leech;
                  DROP TRIGGER last_quality_insert; DROP TRIGGER last_quality_delete;
                  DROP INDEX card_followups; DROP TRIGGER card_revision;
@@ -533,37 +595,40 @@ mod tests {
             rows.map(|r| r.unwrap()).collect::<Vec<_>>().join("; ")
         };
         let stories = plan(
-            "SELECT s.key, s.number, s.title, d.name, sum(w.match_answers), c.easiness FROM story s
+            "SELECT s.key, s.number, s.title, d.name, sum(w.match_answers), st.recall_easiness
+             FROM story s
              JOIN deck d ON d.id = s.deck_id
-             LEFT JOIN card c ON c.story_id = s.id AND c.kind = 'recall' AND c.retired = 0
+             JOIN story_state st ON st.story_id = s.id
              LEFT JOIN stats_story w ON w.story_id = s.id AND w.day >= '2027-01-01' AND w.day <= '2027-01-30'
              WHERE s.retired = 0 GROUP BY s.number ORDER BY s.number",
         );
         assert!(
             stories.contains("SCAN s USING COVERING INDEX story_catalog")
-                && stories.contains("SEARCH c USING COVERING INDEX card_recall (story_id=?)")
+                && stories.contains("SEARCH st USING INTEGER PRIMARY KEY (rowid=?)")
                 && stories.contains("SEARCH w USING PRIMARY KEY (story_id=? AND day>? AND day<?)")
                 && !stories.contains("TEMP B-TREE"),
             "{stories}"
         );
-        // Readiness (issue 10): a story's last grade, last review and question cards, by index.
-        let readiness = plan(
-            "SELECT c.last_review,
-                    c.last_quality,
-                    EXISTS (SELECT 1 FROM card q WHERE q.story_id = s.id AND q.kind = 'match' AND q.retired = 0)
-             FROM story s LEFT JOIN card c ON c.story_id = s.id AND c.kind = 'recall' AND c.retired = 0",
-        );
+        // A story's state is refreshed (on each change of its cards) by index: its last grade,
+        // last review, question cards and follow-ups' grades, never a scan of the cards.
+        let refresh = plan("SELECT * FROM story_state_now WHERE story_id = 1");
         for index in [
+            "SEARCH s USING INTEGER PRIMARY KEY (rowid=?)",
             "COVERING INDEX card_recall",
             "COVERING INDEX card_questions",
+            "COVERING INDEX card_followups",
         ] {
-            assert!(readiness.contains(index), "{readiness}");
+            assert!(refresh.contains(index), "{refresh}");
         }
+        assert!(!refresh.contains("SCAN"), "{refresh}");
         let cards = plan(
-            "SELECT retired, suspended, reviewed, repetitions, interval_days, easiness, sum(cards)
-             FROM stats_card WHERE cards > 0 GROUP BY 1, 2, 3, 4, 5, 6",
+            "SELECT retired, suspended, reviewed, repetitions, interval_days, easiness, cards
+             FROM stats_card WHERE deck_id = 0 AND cards > 0",
         );
-        assert!(!cards.contains("TEMP B-TREE"), "{cards}");
+        assert!(
+            cards.contains("SEARCH stats_card USING PRIMARY KEY (deck_id=?)"),
+            "{cards}"
+        );
         // The partial index's WHERE (migration 0012) is the query's: the same starting easiness.
         let lowest = plan(&format!(
             "SELECT c.id FROM card c LEFT JOIN story s ON s.id = c.story_id

@@ -28,8 +28,9 @@ pub struct DayCounts {
     pub mature_right: u32,
 }
 
-/// Cards that share a state and an easiness. Counts are capped where only the class matters:
-/// `reviews` at 1, `repetitions` at 2, `interval_days` at 21.
+/// Cards that share a state and an easiness bucket. Figures are reduced to what tells the classes
+/// apart: `reviews` to 0 or 1, `repetitions` to 0 or 2 (below 2: learning), `interval_days` to 0
+/// or 21 (mature), `easiness` to its bucket's lower bound (`easiness_bucket`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CardGroup {
     pub retired: bool,

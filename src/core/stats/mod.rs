@@ -302,15 +302,18 @@ fn card_counts(groups: &[CardGroup]) -> CardCounts {
     c
 }
 
+/// The easiness bucket (0 for 1.30–1.49, …, the last one open) a card of easiness `e` counts in.
+/// The `stats_card` aggregate keeps each bucket's lower bound (migration 0015's `easiness_bucket`
+/// column); a store test checks the two roundings agree.
+pub fn easiness_bucket(e: Easiness) -> usize {
+    let step = e.hundredths().saturating_sub(EASINESS_BUCKET_START) / EASINESS_BUCKET_WIDTH;
+    usize::from(step.min(EASINESS_BUCKETS - 1))
+}
+
 fn easiness_buckets(groups: &[CardGroup]) -> Vec<EasinessBucket> {
     let mut counts = vec![0u32; usize::from(EASINESS_BUCKETS)];
     for g in groups.iter().filter(|g| !g.retired && g.reviews > 0) {
-        let step = g
-            .easiness
-            .hundredths()
-            .saturating_sub(EASINESS_BUCKET_START)
-            / EASINESS_BUCKET_WIDTH;
-        counts[usize::from(step.min(EASINESS_BUCKETS - 1))] += g.cards;
+        counts[easiness_bucket(g.easiness)] += g.cards;
     }
     counts
         .into_iter()
