@@ -145,32 +145,36 @@ INSERT INTO stats_card
 SELECT 0, retired, suspended, reviewed, repetitions, interval_days, easiness, sum(cards)
 FROM stats_card GROUP BY 2, 3, 4, 5, 6, 7;
 
-CREATE TRIGGER stats_card_insert AFTER INSERT ON card
+-- A card's count moves by one: `INSERT INTO stats_card_change` a card's raw values with +1 or -1
+-- adds it to its deck's row and to deck 0's, and drops a row that reaches 0. The reduction to the
+-- classes and the upkeep are written once, here; the triggers on `card` only say what moved.
+CREATE VIEW stats_card_change AS
+SELECT 0 AS deck_id, 0 AS retired, 0 AS suspended, 0 AS reviews, 0 AS repetitions,
+       0 AS interval_days, 0 AS easiness_bucket, 0 AS delta
+WHERE false;
+CREATE TRIGGER stats_card_change_insert INSTEAD OF INSERT ON stats_card_change
 BEGIN
     INSERT INTO stats_card (deck_id, retired, suspended, reviewed, repetitions, interval_days, easiness, cards)
     SELECT d.deck, NEW.retired != 0, NEW.suspended != 0, NEW.reviews > 0,
            CASE WHEN NEW.repetitions >= 2 THEN 2 ELSE 0 END,
            CASE WHEN NEW.interval_days >= 21 THEN 21 ELSE 0 END,
-           NEW.easiness_bucket, 1
+           NEW.easiness_bucket, NEW.delta
     FROM (SELECT NEW.deck_id AS deck UNION ALL SELECT 0) d
     WHERE true
     ON CONFLICT (deck_id, retired, suspended, reviewed, repetitions, interval_days, easiness)
-    DO UPDATE SET cards = cards + 1;
+    DO UPDATE SET cards = cards + excluded.cards;
+    DELETE FROM stats_card WHERE deck_id IN (NEW.deck_id, 0) AND cards <= 0;
+END;
+
+CREATE TRIGGER stats_card_insert AFTER INSERT ON card
+BEGIN
+    INSERT INTO stats_card_change VALUES (NEW.deck_id, NEW.retired, NEW.suspended, NEW.reviews,
+        NEW.repetitions, NEW.interval_days, NEW.easiness_bucket, 1);
 END;
 CREATE TRIGGER stats_card_delete AFTER DELETE ON card
 BEGIN
-    UPDATE stats_card SET cards = cards - 1
-    WHERE deck_id IN (OLD.deck_id, 0)
-      AND retired = (OLD.retired != 0) AND suspended = (OLD.suspended != 0) AND reviewed = (OLD.reviews > 0)
-      AND repetitions = CASE WHEN OLD.repetitions >= 2 THEN 2 ELSE 0 END
-      AND interval_days = CASE WHEN OLD.interval_days >= 21 THEN 21 ELSE 0 END
-      AND easiness = OLD.easiness_bucket;
-    DELETE FROM stats_card
-    WHERE deck_id IN (OLD.deck_id, 0)
-      AND retired = (OLD.retired != 0) AND suspended = (OLD.suspended != 0) AND reviewed = (OLD.reviews > 0)
-      AND repetitions = CASE WHEN OLD.repetitions >= 2 THEN 2 ELSE 0 END
-      AND interval_days = CASE WHEN OLD.interval_days >= 21 THEN 21 ELSE 0 END
-      AND easiness = OLD.easiness_bucket AND cards <= 0;
+    INSERT INTO stats_card_change VALUES (OLD.deck_id, OLD.retired, OLD.suspended, OLD.reviews,
+        OLD.repetitions, OLD.interval_days, OLD.easiness_bucket, -1);
 END;
 CREATE TRIGGER stats_card_update
 AFTER UPDATE OF deck_id, retired, suspended, reviews, repetitions, interval_days, easiness ON card
@@ -180,25 +184,8 @@ WHEN OLD.deck_id != NEW.deck_id OR (OLD.retired != 0) != (NEW.retired != 0)
   OR (OLD.interval_days >= 21) != (NEW.interval_days >= 21)
   OR OLD.easiness_bucket != NEW.easiness_bucket
 BEGIN
-    UPDATE stats_card SET cards = cards - 1
-    WHERE deck_id IN (OLD.deck_id, 0)
-      AND retired = (OLD.retired != 0) AND suspended = (OLD.suspended != 0) AND reviewed = (OLD.reviews > 0)
-      AND repetitions = CASE WHEN OLD.repetitions >= 2 THEN 2 ELSE 0 END
-      AND interval_days = CASE WHEN OLD.interval_days >= 21 THEN 21 ELSE 0 END
-      AND easiness = OLD.easiness_bucket;
-    DELETE FROM stats_card
-    WHERE deck_id IN (OLD.deck_id, 0)
-      AND retired = (OLD.retired != 0) AND suspended = (OLD.suspended != 0) AND reviewed = (OLD.reviews > 0)
-      AND repetitions = CASE WHEN OLD.repetitions >= 2 THEN 2 ELSE 0 END
-      AND interval_days = CASE WHEN OLD.interval_days >= 21 THEN 21 ELSE 0 END
-      AND easiness = OLD.easiness_bucket AND cards <= 0;
-    INSERT INTO stats_card (deck_id, retired, suspended, reviewed, repetitions, interval_days, easiness, cards)
-    SELECT d.deck, NEW.retired != 0, NEW.suspended != 0, NEW.reviews > 0,
-           CASE WHEN NEW.repetitions >= 2 THEN 2 ELSE 0 END,
-           CASE WHEN NEW.interval_days >= 21 THEN 21 ELSE 0 END,
-           NEW.easiness_bucket, 1
-    FROM (SELECT NEW.deck_id AS deck UNION ALL SELECT 0) d
-    WHERE true
-    ON CONFLICT (deck_id, retired, suspended, reviewed, repetitions, interval_days, easiness)
-    DO UPDATE SET cards = cards + 1;
+    INSERT INTO stats_card_change VALUES (OLD.deck_id, OLD.retired, OLD.suspended, OLD.reviews,
+        OLD.repetitions, OLD.interval_days, OLD.easiness_bucket, -1);
+    INSERT INTO stats_card_change VALUES (NEW.deck_id, NEW.retired, NEW.suspended, NEW.reviews,
+        NEW.repetitions, NEW.interval_days, NEW.easiness_bucket, 1);
 END;

@@ -563,6 +563,7 @@ mod tests {
                 "DROP TRIGGER story_state_story_insert; DROP TRIGGER story_state_story_delete;
                  DROP TRIGGER story_state_card_insert; DROP TRIGGER story_state_card_delete;
                  DROP TRIGGER story_state_card_update; DROP TABLE story_state; DROP VIEW story_state_now;
+                 DROP VIEW stats_card_change;
                  DROP TRIGGER stats_review_insert; DROP TRIGGER stats_review_delete;
                  DROP TRIGGER stats_card_insert; DROP TRIGGER stats_card_update; DROP TRIGGER stats_card_delete;
                  DROP TABLE stats_day; DROP TABLE stats_story; DROP TABLE stats_confusion; DROP TABLE stats_card; DROP TRIGGER stats_due_insert; DROP TRIGGER stats_due_update; DROP TRIGGER stats_due_delete; DROP TABLE stats_due;
