@@ -776,3 +776,71 @@ fn search_finds_cards_right_after_a_large_import_and_its_updates() {
     assert_eq!(search_keys(&env, &["w12341alpha"]), ["bulk.12341"]);
     assert_search_index_in_sync(&env);
 }
+
+#[test]
+fn a_large_card_file_is_read_in_batches_and_checked_across_them() {
+    // More rows than an import holds at a time, and more than 1 MiB (written with a rollback
+    // journal, then back to the log).
+    const N: usize = 10_050;
+    let env = Env::new();
+    let mut text = bulk_anki(N, "beta");
+    assert!(text.len() > 1 << 20, "{}", text.len());
+    text.push_str("bulk.0\tBasic\tstorydrill::bulk\tagain\tx\t\n");
+    env.write("dup.txt", &text);
+    let err = env.fails(&["import", "dup.txt"], 1);
+    assert!(
+        err.contains(&format!(
+            "dup.txt:{}: duplicate key \"bulk.0\" (also on line 7)",
+            N + 7
+        )),
+        "{err}"
+    );
+    let count = |env: &Env| -> i64 {
+        env.sql()
+            .query_row(
+                "SELECT count(*) FROM card WHERE key LIKE 'bulk.%'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(
+        count(&env),
+        0,
+        "the rows before the duplicate were not kept"
+    );
+    let mode: String = env
+        .sql()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+
+    env.write("bulk.txt", &bulk_anki(N, "beta"));
+    let report = env.json(&["import", "bulk.txt", "--json"]);
+    assert_eq!(report["added"], N, "{report}");
+    assert_eq!(count(&env), N as i64);
+    // A later file adds to the deck: its new card goes after the deck's last, the changed one
+    // keeps its place.
+    env.write(
+        "more.txt",
+        "#separator:tab\n#guid column:1\n#deck column:2\nbulk.new\tstorydrill::bulk\tnew front\tb\nbulk.5\tstorydrill::bulk\tchanged front\tb\n",
+    );
+    let report = env.json(&["import", "more.txt", "--json"]);
+    assert_eq!(
+        (report["added"].as_u64(), report["updated"].as_u64()),
+        (Some(1), Some(1)),
+        "{report}"
+    );
+    let position = |key: &str| -> i64 {
+        env.sql()
+            .query_row("SELECT position FROM card WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .unwrap()
+    };
+    assert_eq!((position("bulk.new"), position("bulk.5")), (N as i64, 5));
+    assert_eq!(
+        env.json(&["show", "bulk.5", "--json"])["front"],
+        "changed front"
+    );
+}

@@ -2,17 +2,24 @@
 //! by stable keys, in one transaction.
 
 use anyhow::Context;
-use std::io::IsTerminal;
+use std::io::{BufRead, IsTerminal, Read};
 use std::path::Path;
 
 use super::{print, print_json, Ctx};
 use crate::core::deck;
 use crate::core::exchange::{self, Format, Row};
 use crate::core::text::sanitize;
-use crate::store::{ImportReport, Retire, WouldRetire};
+use crate::store::{Batches, ImportReport, Retire, WouldRetire};
 
-/// Rows above which a terminal gets a progress bar.
-const PROGRESS_ABOVE: usize = 5_000;
+/// Files above which a terminal gets a progress bar (about 1,000 notes of Anki-sized content).
+const PROGRESS_ABOVE_BYTES: u64 = 1 << 20;
+/// Files above which the import writes with a rollback journal (`Store::bulk`).
+const BULK_BYTES: u64 = 1 << 20;
+/// Rows read and written at a time: what an import holds in memory (10,000 notes of 400
+/// characters are 12 MB), and how often the search index writes a segment.
+const BATCH_ROWS: usize = 10_000;
+/// Bytes read to tell a file's format.
+const HEAD_BYTES: u64 = 1 << 16;
 
 pub struct Options<'a> {
     pub dry_run: bool,
@@ -23,9 +30,26 @@ pub struct Options<'a> {
 }
 
 pub fn run(ctx: &mut Ctx, file: &Path, options: Options<'_>) -> anyhow::Result<()> {
-    let text = super::add::read_text(file)?;
     let (dry_run, replace, json) = (options.dry_run, options.replace, options.json);
-    let reports = import_text(ctx, file, text, options)?;
+    let format = match options.format {
+        Some(format) => format,
+        None => exchange::detect(&head(file)?),
+    };
+    let reports = match format {
+        Format::Toml => {
+            let text = super::add::read_text(file)?;
+            import_text(ctx, file, text, options)?
+        }
+        Format::Anki | Format::Csv => {
+            let size = std::fs::metadata(file).map_or(0, |m| m.len());
+            let open = || -> anyhow::Result<Box<dyn BufRead>> {
+                let f = std::fs::File::open(file)
+                    .with_context(|| format!("could not read {}", file.display()))?;
+                Ok(normalized(std::io::BufReader::with_capacity(1 << 16, f)))
+            };
+            card_file(ctx, file, &open, size, format, dry_run, options.deck)?
+        }
+    };
     if json {
         return match reports.as_slice() {
             [one] => print_json(one),
@@ -132,9 +156,33 @@ pub fn import_text(
             report.warnings = super::stories::alias_warnings(ctx, &stories)?;
             vec![report]
         }
-        Format::Anki | Format::Csv => card_file(ctx, file, text, format, dry_run, deck)?,
+        Format::Anki | Format::Csv => {
+            let open =
+                || -> anyhow::Result<Box<dyn BufRead + '_>> { Ok(normalized(text.as_bytes())) };
+            card_file(ctx, file, &open, text.len() as u64, format, dry_run, deck)?
+        }
     };
     Ok(reports)
+}
+
+/// The start of a file, enough to tell its format.
+fn head(file: &Path) -> anyhow::Result<String> {
+    let f =
+        std::fs::File::open(file).with_context(|| format!("could not read {}", file.display()))?;
+    let mut bytes = Vec::new();
+    normalized(std::io::BufReader::new(f))
+        .take(HEAD_BYTES)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("could not read {}", file.display()))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// A card file as its readers want it (`normalize_file_text`, streamed).
+fn normalized<'a>(reader: impl BufRead + 'a) -> Box<dyn BufRead + 'a> {
+    Box::new(std::io::BufReader::with_capacity(
+        1 << 16,
+        crate::core::text::Normalized::new(reader),
+    ))
 }
 
 /// "retire 3 cards of deck mine (a.recall, b.q1, c.q2) and delete the filled answers of self-intro"
@@ -179,10 +227,13 @@ fn takes_away(report: &ImportReport) -> String {
     parts.join(" and ")
 }
 
-fn card_file(
+/// Imports a card file (Anki, CSV) a batch of rows at a time, in one transaction: `open` opens it
+/// anew for each of the two passes (`exchange::check`, then the rows).
+fn card_file<'t>(
     ctx: &mut Ctx,
     file: &Path,
-    text: String,
+    open: &dyn Fn() -> anyhow::Result<Box<dyn BufRead + 't>>,
+    size: u64,
     format: Format,
     dry_run: bool,
     deck: Option<&str>,
@@ -200,61 +251,94 @@ fn card_file(
                 .unwrap_or_default(),
         ),
     };
-    let rows = if format == Format::Anki {
-        exchange::parse_anki(&name, &text, &default_deck)?
-    } else {
-        exchange::parse_csv(&name, &text, &default_deck)?
-    };
-    // The rows own their texts: the file's is not needed any more.
-    drop(text);
-    if rows.is_empty() {
-        anyhow::bail!("{name}: no cards in the file; nothing was imported");
-    }
-    let mut names: Vec<String> = Vec::new();
-    for r in &rows {
-        if !names.contains(&r.deck) {
-            names.push(r.deck.clone());
-        }
-    }
-    let bar = (rows.len() > PROGRESS_ABOVE && std::io::stderr().is_terminal()).then(|| {
-        let bar = indicatif::ProgressBar::new(rows.len() as u64);
+    exchange::check(&name, format, open()?)?;
+    let mut reader = exchange::CardReader::new(&name, format, open()?, &default_deck)?;
+    let bar = (size > PROGRESS_ABOVE_BYTES && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(size);
         bar.set_style(
-            indicatif::ProgressStyle::with_template("importing {bar:40} {pos}/{len} cards {eta}")
+            indicatif::ProgressStyle::with_template("importing {bar:40} {percent:>3}% {msg} {eta}")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         bar
     });
-    let mut progress = |done: usize, _total: usize| {
-        if let Some(bar) = &bar {
-            bar.set_position(done as u64);
-        }
-    };
-    let (_, reports) = ctx
-        .store
-        .update_decks(&names, dry_run, &mut progress, |decks, lookup| {
-            for r in &rows {
-                if let Some(other) = lookup.deck_of_card(&r.key)?.filter(|o| *o != r.deck) {
-                    anyhow::bail!(
-                        "{name}:{}: card key {:?} already belongs to deck {other:?}",
-                        r.line,
-                        r.key
-                    );
+    let mut write = |store: &mut crate::store::Store| -> anyhow::Result<Vec<ImportReport>> {
+        let mut batches = store.batches()?;
+        let mut cards = 0;
+        loop {
+            let mut batch = Vec::with_capacity(BATCH_ROWS);
+            while batch.len() < BATCH_ROWS {
+                match reader.next_row()? {
+                    Some(row) => batch.push(row),
+                    None => break,
                 }
             }
-            // Each deck's rows move into it, their texts with them.
-            let mut rows = rows;
-            for d in decks.iter_mut() {
-                let (mine, rest): (Vec<Row>, Vec<Row>) = std::mem::take(&mut rows)
-                    .into_iter()
-                    .partition(|r| r.deck == d.name);
-                rows = rest;
-                exchange::merge(&name, d, mine, &|k| lookup.story_exists(k))?;
+            if batch.is_empty() {
+                break;
             }
-            Ok(())
-        })
-        .with_context(|| format!("could not import {name}; nothing was changed"))?;
+            cards += batch.len();
+            write_batch(&name, &mut batches, batch)?;
+            if let Some(bar) = &bar {
+                bar.set_position(reader.bytes_read());
+                bar.set_message(format!("{cards} cards"));
+            }
+        }
+        if cards == 0 {
+            anyhow::bail!("{name}: no cards in the file; nothing was imported");
+        }
+        batches.finish(dry_run)
+    };
+    let reports = if dry_run || size < BULK_BYTES {
+        write(&mut ctx.store)
+    } else {
+        ctx.store.bulk(write)
+    }
+    .with_context(|| format!("could not import {name}; nothing was changed"))?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     Ok(reports)
+}
+
+/// One batch of a card file's rows into their decks: each row's key once in the file and not
+/// another deck's, then each deck's rows merged into the part of the deck they touch.
+fn write_batch(name: &str, batches: &mut Batches<'_>, rows: Vec<Row>) -> anyhow::Result<()> {
+    let mut decks: Vec<String> = Vec::new();
+    for r in &rows {
+        if let Some(first) = batches.claim_key(&r.key, r.line)? {
+            anyhow::bail!(
+                "{name}:{}: duplicate key {:?} (also on line {first})",
+                r.line,
+                r.key
+            );
+        }
+        if let Some(other) = batches
+            .lookup()
+            .deck_of_card(&r.key)?
+            .filter(|o| *o != r.deck)
+        {
+            anyhow::bail!(
+                "{name}:{}: card key {:?} already belongs to deck {other:?}",
+                r.line,
+                r.key
+            );
+        }
+        if !decks.contains(&r.deck) {
+            decks.push(r.deck.clone());
+        }
+    }
+    // Each deck's rows move into it, their texts with them.
+    let mut rows = rows;
+    for d in &decks {
+        let (mine, rest): (Vec<Row>, Vec<Row>) = std::mem::take(&mut rows)
+            .into_iter()
+            .partition(|r| r.deck == *d);
+        rows = rest;
+        let keys: Vec<String> = mine.iter().map(|r| r.key.clone()).collect();
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let mut part = batches.deck_part(d, &keys)?;
+        let lookup = batches.lookup();
+        exchange::merge(name, &mut part, mine, &|k| lookup.story_exists(k))?;
+        batches.write_part(&part, &keys)?;
+    }
+    Ok(())
 }

@@ -65,23 +65,86 @@ pub fn is_hidden_control(c: char) -> bool {
 /// A text file as every reader here wants it: no byte-order mark, and a lone CR (old Mac line
 /// ends) read as a line end; CRLF stays as it is.
 pub fn normalize_file_text(text: String) -> String {
-    let text = match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
-    };
-    if !text.contains('\r') {
+    if !text.starts_with('\u{feff}') && !text.contains('\r') {
         return text;
     }
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\r' && chars.peek() != Some(&'\n') {
-            out.push('\n');
-        } else {
-            out.push(c);
+    let mut out = Vec::with_capacity(text.len());
+    // Reading from a slice cannot fail, and the adapter only drops a BOM and turns CR into LF, so
+    // the bytes stay UTF-8.
+    let _ = std::io::Read::read_to_end(&mut Normalized::new(text.as_bytes()), &mut out);
+    String::from_utf8(out).unwrap_or(text)
+}
+
+/// `normalize_file_text` as a stream, for files read a buffer at a time (card files).
+pub struct Normalized<R> {
+    inner: R,
+    started: bool,
+    /// A CR ended the last buffer: what it is depends on the next byte.
+    pending_cr: bool,
+}
+
+impl<R: std::io::BufRead> Normalized<R> {
+    pub fn new(inner: R) -> Normalized<R> {
+        Normalized {
+            inner,
+            started: false,
+            pending_cr: false,
         }
     }
-    out
+}
+
+impl<R: std::io::BufRead> std::io::Read for Normalized<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if out.is_empty() {
+            return Ok(0);
+        }
+        if !self.started {
+            self.started = true;
+            if self.inner.fill_buf()?.starts_with("\u{feff}".as_bytes()) {
+                self.inner.consume(3);
+            }
+        }
+        let mut n = 0;
+        if self.pending_cr {
+            self.pending_cr = false;
+            let next = self.inner.fill_buf()?.first().copied();
+            out[0] = if next == Some(b'\n') { b'\r' } else { b'\n' };
+            n = 1;
+        }
+        let buf = self.inner.fill_buf()?;
+        let take = buf.len().min(out.len() - n);
+        let mut used = 0;
+        while used < take {
+            // Runs without a CR are copied whole.
+            let run = buf[used..take]
+                .iter()
+                .position(|b| *b == b'\r')
+                .unwrap_or(take - used);
+            out[n..n + run].copy_from_slice(&buf[used..used + run]);
+            n += run;
+            used += run;
+            if used == take {
+                break;
+            }
+            match buf.get(used + 1) {
+                Some(next) => out[n] = if *next == b'\n' { b'\r' } else { b'\n' },
+                None => {
+                    // The buffer ends on the CR: decide with the next read.
+                    self.pending_cr = true;
+                    used += 1;
+                    break;
+                }
+            }
+            n += 1;
+            used += 1;
+        }
+        self.inner.consume(used);
+        if n == 0 && self.pending_cr {
+            // Only the CR was read: read on, so 0 still means the end of the file.
+            return self.read(out);
+        }
+        Ok(n)
+    }
 }
 
 /// Longest piece of untrusted text an error message quotes.
@@ -324,6 +387,24 @@ mod tests {
         );
         assert_eq!(normalize_file_text("a\r\nb\rc".into()), "a\r\nb\nc");
         assert_eq!(normalize_file_text("plain".into()), "plain");
+        assert_eq!(normalize_file_text("\r".into()), "\n");
+        assert_eq!(normalize_file_text("a\r\r\n".into()), "a\n\r\n");
+    }
+
+    #[test]
+    fn the_stream_normalizes_as_the_whole_text_does_in_any_pieces() {
+        use std::io::{BufReader, Read};
+        let text = "\u{feff}a\r\nb\rc\r\r\nd\r";
+        let whole = normalize_file_text(text.into());
+        for capacity in 1..=text.len() {
+            let mut out = String::new();
+            let mut stream = Normalized::new(BufReader::with_capacity(capacity, text.as_bytes()));
+            stream.read_to_string(&mut out).unwrap();
+            // A buffer too small for the whole BOM keeps it: files are read with 64 KiB buffers.
+            if capacity >= 3 {
+                assert_eq!(out, whole, "capacity {capacity}");
+            }
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 use std::collections::{BTreeSet, HashSet};
 
 use super::cards::list;
-use super::import::import_in;
+use super::import::{import_in, Scope};
 use super::Store;
 use crate::core::deck::{self, Basic, Cloze, Deck, Filled, Question, Source};
 use crate::core::model::CardKind;
@@ -60,7 +60,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let deck = with_stored_filled(&tx, deck)?;
-        let report = import_in(&tx, &deck, &mut |_, _| {})?;
+        let report = import_in(&tx, &deck, Scope::Whole, &mut |_, _| {})?;
         if retire == Retire::Refuse && report.takes_away() {
             tx.rollback()?;
             return Err(WouldRetire(report).into());
@@ -75,7 +75,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let deck = with_stored_filled(&tx, deck)?;
-        let report = import_in(&tx, &deck, &mut |_, _| {})?;
+        let report = import_in(&tx, &deck, Scope::Whole, &mut |_, _| {})?;
         tx.rollback()?;
         Ok(report)
     }
@@ -95,20 +95,7 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut decks = Vec::new();
         for name in names {
-            decks.push(match export_in(&tx, name)? {
-                Some(d) => d,
-                None => Deck {
-                    name: name.clone(),
-                    title: String::new(),
-                    stories: vec![],
-                    questions: vec![],
-                    clozes: vec![],
-                    cards: vec![],
-                    followups: vec![],
-                    filled: vec![],
-                    synonyms: None,
-                },
-            });
+            decks.push(export_in(&tx, name)?.unwrap_or_else(|| empty_deck(name)));
         }
         let value = change(&mut decks, &Lookup { conn: &tx })?;
         let mut reports = Vec::new();
@@ -119,7 +106,7 @@ impl Store {
                 .collect();
             deck::validate(d, &|k| local.contains(k) || story_exists_in(&tx, k))
                 .map_err(|m| anyhow::anyhow!("deck {}: {m}", d.name))?;
-            reports.push(import_in(&tx, d, progress)?);
+            reports.push(import_in(&tx, d, Scope::Whole, progress)?);
         }
         if preview {
             tx.rollback()?;
@@ -151,9 +138,24 @@ impl Store {
     }
 }
 
+/// A deck that is not in the database yet.
+pub(super) fn empty_deck(name: &str) -> Deck {
+    Deck {
+        name: name.to_string(),
+        title: String::new(),
+        stories: vec![],
+        questions: vec![],
+        clozes: vec![],
+        cards: vec![],
+        followups: vec![],
+        filled: vec![],
+        synonyms: None,
+    }
+}
+
 /// What a change inside `update_decks` may ask of the database, in its transaction.
 pub struct Lookup<'a> {
-    conn: &'a Connection,
+    pub(super) conn: &'a Connection,
 }
 
 impl Lookup<'_> {
@@ -232,6 +234,16 @@ fn with_stored_filled<'d>(
 
 /// Reads a deck back in file form; None when there is no such deck.
 pub(super) fn export_in(conn: &Connection, name: &str) -> anyhow::Result<Option<Deck>> {
+    export_part(conn, name, None)
+}
+
+/// A deck in file form: all of it, or (with `keys`, a JSON list) its stories, its filled answers
+/// and only the cards with those keys.
+pub(super) fn export_part(
+    conn: &Connection,
+    name: &str,
+    keys: Option<&str>,
+) -> anyhow::Result<Option<Deck>> {
     let Some((deck_id, title, synonyms)) = conn
         .query_row(
             "SELECT id, title, synonyms FROM deck WHERE name = ?1",
@@ -279,12 +291,16 @@ pub(super) fn export_in(conn: &Connection, name: &str) -> anyhow::Result<Option<
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
-    let mut stmt = conn.prepare(
-        "SELECT c.kind, c.key, s.key, c.front, c.back, c.answers, c.tags, c.points, c.why,
-                c.source
-         FROM card c LEFT JOIN story s ON s.id = c.story_id
-         WHERE c.deck_id = ?1 AND c.retired = 0 AND c.kind != 'recall' ORDER BY c.position, c.id",
-    )?;
+    const COLUMNS: &str = "SELECT c.kind, c.key, s.key, c.front, c.back, c.answers, c.tags,
+        c.points, c.why, c.source FROM card c LEFT JOIN story s ON s.id = c.story_id";
+    // `+c.deck_id`: the cards are looked up by key, not by reading the deck.
+    let which = match keys {
+        None => "c.deck_id = ?1 AND ?2 IS NULL",
+        Some(_) => "c.key IN (SELECT value FROM json_each(?2)) AND +c.deck_id = ?1",
+    };
+    let mut stmt = conn.prepare_cached(&format!(
+        "{COLUMNS} WHERE {which} AND c.retired = 0 AND c.kind != 'recall' ORDER BY c.position, c.id"
+    ))?;
     let mut out = Deck {
         name: name.to_string(),
         title,
@@ -296,7 +312,7 @@ pub(super) fn export_in(conn: &Connection, name: &str) -> anyhow::Result<Option<
         followups: vec![],
         filled,
     };
-    let mut rows = stmt.query([deck_id])?;
+    let mut rows = stmt.query(rusqlite::params![deck_id, keys])?;
     while let Some(r) = rows.next()? {
         let kind: CardKind = r.get(0)?;
         let key: String = r.get(1)?;
@@ -345,7 +361,7 @@ pub(super) fn export_in(conn: &Connection, name: &str) -> anyhow::Result<Option<
 
 /// `import_in` for the other store modules, without progress.
 pub(super) fn import_in_pub(tx: &Transaction<'_>, deck: &Deck) -> anyhow::Result<ImportReport> {
-    import_in(tx, deck, &mut |_, _| {})
+    import_in(tx, deck, Scope::Whole, &mut |_, _| {})
 }
 
 /// Every story number in use (retired stories keep theirs).

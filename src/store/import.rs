@@ -8,9 +8,22 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use super::decks::{deck_name, to_json, ImportReport, Progress};
 use crate::core::deck::{self, Deck};
 
+/// Which of a deck's entries an import writes.
+#[derive(Clone, Copy)]
+pub(super) enum Scope<'a> {
+    /// The deck is the whole deck: what it no longer has is retired, filled answers it no longer
+    /// has are deleted, and every card is placed in deck order.
+    Whole,
+    /// The deck holds its stories and filled answers and some of its cards (a batch of a card
+    /// file): only entries with these keys are written, nothing is retired or deleted, cards keep
+    /// their places and new ones go after the deck's last.
+    Keys(&'a HashSet<&'a str>),
+}
+
 pub(super) fn import_in(
     tx: &Transaction<'_>,
     deck: &Deck,
+    scope: Scope<'_>,
     progress: Progress<'_>,
 ) -> anyhow::Result<ImportReport> {
     tx.execute(
@@ -32,38 +45,63 @@ pub(super) fn import_in(
         ..Default::default()
     };
 
-    write_stories(tx, deck_id, deck)?;
-    // A retired story's recall card is retired below with the other cards, and counted there.
-    tx.execute(
-        "UPDATE story SET retired = 1 WHERE deck_id = ?1 AND retired = 0 AND key NOT IN (SELECT value FROM json_each(?2))",
-        params![deck_id, to_json(&deck.stories.iter().map(|s| s.key.clone()).collect::<Vec<_>>())],
-    )?;
+    let keys_only = match scope {
+        Scope::Whole => None,
+        Scope::Keys(keys) => Some(keys),
+    };
+    write_stories(tx, deck_id, deck, keys_only)?;
+    let mut rows = deck::cards(deck, &mut |key| template_of(tx, key))?;
+    if let Some(keys) = keys_only {
+        rows.retain(|r| keys.contains(r.key.as_str()));
+    } else {
+        // A retired story's recall card is retired below with the other cards, and counted there.
+        tx.execute(
+            "UPDATE story SET retired = 1 WHERE deck_id = ?1 AND retired = 0 AND key NOT IN (SELECT value FROM json_each(?2))",
+            params![deck_id, to_json(&deck.stories.iter().map(|s| s.key.clone()).collect::<Vec<_>>())],
+        )?;
+        report.filled_deleted = write_filled(tx, deck_id, deck)?;
+    }
 
-    let rows = deck::cards(deck, &mut |key| template_of(tx, key))?;
-    report.filled_deleted = write_filled(tx, deck_id, deck)?;
-
-    let existing = existing_cards(tx, deck_id)?;
+    let existing = existing_cards(tx, deck_id, keys_only)?;
+    // New cards of a batch go after the deck's last.
+    let mut next_position: i64 = match keys_only {
+        None => 0,
+        Some(_) => tx.query_row(
+            "SELECT coalesce(max(position), -1) + 1 FROM card WHERE deck_id = ?1",
+            [deck_id],
+            |r| r.get(0),
+        )?,
+    };
     let mut keys: HashSet<&str> = HashSet::with_capacity(rows.len());
     // Only added and changed rows are written: staged first, then written by a few statements that
     // each write many rows (see `write_staged_cards`).
     tx.execute_batch(
         "CREATE TEMP TABLE IF NOT EXISTS import_card (
-            position INTEGER PRIMARY KEY, key TEXT NOT NULL, kind TEXT NOT NULL, story TEXT,
+            seq INTEGER PRIMARY KEY, position INTEGER NOT NULL, key TEXT NOT NULL, kind TEXT NOT NULL, story TEXT,
             front TEXT NOT NULL, back TEXT NOT NULL, answers TEXT NOT NULL, tags TEXT NOT NULL,
             points TEXT NOT NULL DEFAULT '[]', why TEXT, source TEXT);
          DELETE FROM temp.import_card;",
     )?;
     let mut stage = tx.prepare_cached(
-        "INSERT INTO temp.import_card (position, key, kind, story, front, back, answers, tags, points, why, source)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO temp.import_card (seq, position, key, kind, story, front, back, answers, tags, points, why, source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?;
-    let mut staged = 0;
-    for (position, row) in rows.iter().enumerate() {
+    let mut staged: usize = 0;
+    for (order, row) in rows.iter().enumerate() {
         keys.insert(&row.key);
         let answers = to_json(row.answers);
         let tags = to_json(row.tags);
         let points = to_json(row.points);
-        match existing.get(row.key.as_str()) {
+        let old = existing.get(row.key.as_str());
+        let position = match (keys_only, old) {
+            (None, _) => order as i64,
+            (Some(_), Some(old)) => old.position,
+            (Some(_), None) => {
+                next_position += 1;
+                next_position - 1
+            }
+        };
+        match old {
             Some(old) => {
                 let same = old.kind == row.kind.as_str()
                     && old.front == *row.front
@@ -74,7 +112,7 @@ pub(super) fn import_in(
                     && old.why.as_deref() == row.why
                     && old.source == row.source
                     && old.story.as_deref() == row.story
-                    && old.position == position as i64
+                    && old.position == position
                     && !old.retired;
                 if same {
                     report.unchanged += 1;
@@ -85,7 +123,8 @@ pub(super) fn import_in(
             None => report.added += 1,
         }
         stage.execute(params![
-            position as i64,
+            staged as i64,
+            position,
             row.key,
             row.kind.as_str(),
             row.story,
@@ -104,7 +143,7 @@ pub(super) fn import_in(
         let taken: Option<(String, String)> = tx
             .query_row(
                 "SELECT i.key, d.name FROM temp.import_card i JOIN card c ON c.key = i.key
-                 JOIN deck d ON d.id = c.deck_id WHERE c.deck_id != ?1 ORDER BY i.position LIMIT 1",
+                 JOIN deck d ON d.id = c.deck_id WHERE c.deck_id != ?1 ORDER BY i.seq LIMIT 1",
                 [deck_id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
@@ -112,10 +151,13 @@ pub(super) fn import_in(
         if let Some((key, other)) = taken {
             bail!("card key {key:?} already belongs to deck {other:?}");
         }
-        write_staged_cards(tx, deck_id, rows.len(), progress)?;
+        write_staged_cards(tx, deck_id, staged, progress)?;
     }
     tx.execute("DELETE FROM temp.import_card", [])?;
     progress(rows.len(), rows.len());
+    if keys_only.is_some() {
+        return Ok(report);
+    }
     let mut gone: Vec<(&str, i64)> = existing
         .iter()
         .filter(|(key, old)| !old.retired && !keys.contains(key.as_str()))
@@ -136,7 +178,13 @@ pub(super) fn import_in(
 /// Adds or updates the deck's stories by key, in deck order, numbering new ones after the highest
 /// number in use. The checks run on all stories' keys and numbers read in one query, and the rows
 /// are written in one statement (see `write_staged_cards` for why not one per story).
-fn write_stories(tx: &Transaction<'_>, deck_id: i64, deck: &Deck) -> anyhow::Result<()> {
+/// With `keys`, only the stories whose recall card is among them are written.
+fn write_stories(
+    tx: &Transaction<'_>,
+    deck_id: i64,
+    deck: &Deck,
+    keys: Option<&HashSet<&str>>,
+) -> anyhow::Result<()> {
     if deck.stories.is_empty() {
         return Ok(());
     }
@@ -170,6 +218,9 @@ fn write_stories(tx: &Transaction<'_>, deck_id: i64, deck: &Deck) -> anyhow::Res
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?;
     for (position, story) in deck.stories.iter().enumerate() {
+        if keys.is_some_and(|k| !k.contains(story.recall_key().as_str())) {
+            continue;
+        }
         let existing = by_key.get(&story.key).copied();
         if let Some((other, _)) = existing.filter(|(d, _)| *d != deck_id) {
             bail!(
@@ -251,18 +302,32 @@ struct ExistingCard {
     retired: bool,
 }
 
-/// The deck's cards (retired ones too) by key, in one query.
+/// The deck's cards (retired ones too) by key, in one query: all of them, or those with `keys`.
 fn existing_cards(
     tx: &Transaction<'_>,
     deck_id: i64,
+    keys: Option<&HashSet<&str>>,
 ) -> anyhow::Result<HashMap<String, ExistingCard>> {
-    let mut stmt = tx.prepare_cached(
-        "SELECT c.key, c.id, c.kind, c.front, c.back, c.answers, c.tags, s.key, c.position, c.retired,
-                c.points, c.why, c.source
-         FROM card c LEFT JOIN story s ON s.id = c.story_id WHERE c.deck_id = ?1",
-    )?;
+    const COLUMNS: &str = "SELECT c.key, c.id, c.kind, c.front, c.back, c.answers, c.tags, s.key,
+        c.position, c.retired, c.points, c.why, c.source
+        FROM card c LEFT JOIN story s ON s.id = c.story_id";
+    // `+c.deck_id`: looked up by key, not by reading the deck (the planner cannot tell that the
+    // list of keys is shorter than the deck).
+    let (sql, keys) = match keys {
+        None => (
+            format!("{COLUMNS} WHERE c.deck_id = ?1 AND ?2 IS NULL"),
+            None,
+        ),
+        Some(keys) => (
+            format!(
+                "{COLUMNS} WHERE c.key IN (SELECT value FROM json_each(?2)) AND +c.deck_id = ?1"
+            ),
+            Some(serde_json::to_string(keys)?),
+        ),
+    };
+    let mut stmt = tx.prepare_cached(&sql)?;
     let mut out = HashMap::new();
-    let mut rows = stmt.query([deck_id])?;
+    let mut rows = stmt.query(params![deck_id, keys])?;
     while let Some(r) = rows.next()? {
         out.insert(
             r.get(0)?,
@@ -288,7 +353,7 @@ fn existing_cards(
 /// Rows written per statement by `write_staged_cards`.
 const WRITE_CHUNK: i64 = 10_000;
 
-/// Writes the staged rows of `temp.import_card` into `card`, by key, a chunk of positions per
+/// Writes the staged rows of `temp.import_card` into `card`, by key, a chunk of rows per
 /// statement. Why not a statement per row: the search index (FTS5, kept by the card triggers)
 /// writes what it has gathered to disk as a new segment at the start of every statement in a
 /// transaction, so a row per statement makes a segment per row and endless merging of segments
@@ -306,7 +371,7 @@ fn write_staged_cards(
          SELECT i.key, ?1, i.kind, s.id, i.front, i.back, i.answers, i.tags, i.points, i.why, i.source,
                 i.position, 0
          FROM temp.import_card i LEFT JOIN story s ON s.key = i.story
-         WHERE i.position >= ?2 AND i.position < ?3 ORDER BY i.position
+         WHERE i.seq >= ?2 AND i.seq < ?3 ORDER BY i.seq
          ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, story_id = excluded.story_id, front = excluded.front,
             back = excluded.back, answers = excluded.answers, tags = excluded.tags, points = excluded.points,
             why = excluded.why, source = excluded.source, position = excluded.position, retired = 0",

@@ -16,7 +16,7 @@ pub(super) fn migrate(conn: &mut Connection, path: &Path) -> anyhow::Result<()> 
 /// file at once rather than waiting as for other locks: two storydrills opening a new database
 /// together would see one of them fail. So the mode is read first (the other may have switched
 /// it), and a busy switch is tried again for up to 10 seconds, as long as any other lock waits.
-fn use_wal(conn: &Connection) -> anyhow::Result<()> {
+pub(super) fn use_wal(conn: &Connection) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     loop {
         let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;

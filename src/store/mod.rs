@@ -1,5 +1,6 @@
 //! The SQLite store: every SQL statement of storydrill lives in this module and its children.
 
+mod batches;
 mod cards;
 mod decks;
 mod import;
@@ -12,6 +13,7 @@ mod reviews;
 mod search;
 mod stats;
 
+pub use batches::Batches;
 pub use cards::{CardFilter, DeckSummary};
 pub use decks::{ImportReport, Lookup, Progress, Retire, WouldRetire};
 pub use interview::InterviewDate;
@@ -167,7 +169,45 @@ fn read_prefix(path: &Path, buf: &mut [u8]) -> anyhow::Result<usize> {
     Ok(read)
 }
 
+/// How long a statement waits for another storydrill's lock before it fails.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// `PRAGMA cache_size` of a bulk write (negative: KiB).
+const BULK_CACHE_KIB: i64 = -16 * 1024;
+
 impl Store {
+    /// Runs a bulk write (a large import) with a rollback journal instead of the write-ahead log,
+    /// when no other connection has the file open: the new pages then go once to the database file,
+    /// not to the log and again to the file at the checkpoint (a fifth of the time of an import of
+    /// 100,000 notes). The commit is as atomic and as synced either way. The log is back after,
+    /// whether `write` succeeded or not; with the file shared, all of it runs in the log as usual.
+    pub fn bulk<T>(
+        &mut self,
+        write: impl FnOnce(&mut Store) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
+        // Asked without waiting: another storydrill with the file open keeps it for as long as it
+        // runs, and then the log is the way.
+        self.conn.busy_timeout(Duration::ZERO)?;
+        let switched = self
+            .conn
+            .query_row("PRAGMA journal_mode = DELETE", [], |r| {
+                r.get::<_, String>(0)
+            })
+            .is_ok_and(|mode| mode.eq_ignore_ascii_case("delete"));
+        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        // A bigger page cache, so the indexes' pages are not read back after being spilled (16 MiB:
+        // another eighth of the time; the import stays under 100 MB).
+        let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        self.conn
+            .pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
+        let out = write(self);
+        self.conn.pragma_update(None, "cache_size", cache)?;
+        if switched {
+            migrate::use_wal(&self.conn)?;
+        }
+        out
+    }
+
     /// Opens (creating it and its folders if needed) the database at `path`.
     pub fn open(path: &Path) -> anyhow::Result<Store> {
         check_path(path).with_context(|| format!("could not open database {}", path.display()))?;
@@ -177,7 +217,7 @@ impl Store {
         }
         let mut conn = Connection::open(path)
             .with_context(|| format!("could not open database {}", path.display()))?;
-        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         // The WAL is checkpointed by `Drop for Store`, not by SQLite on close (see there); this
         // also keeps a refused database (newer schema) from being checkpointed into on close.
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
@@ -304,5 +344,36 @@ impl Store {
     /// The raw connection, for the synthetic-data generator and tests.
     pub fn connection(&mut self) -> &mut Connection {
         &mut self.conn
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mode(conn: &Connection) -> String {
+        conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_bulk_write_uses_a_rollback_journal_only_with_the_file_to_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let mut store = Store::open(&path).unwrap();
+        let inside = store.bulk(|s| Ok(mode(&s.conn))).unwrap();
+        assert_eq!(
+            (inside.as_str(), mode(&store.conn).as_str()),
+            ("delete", "wal")
+        );
+        // Back to the log after a failed write too.
+        let failed: anyhow::Result<()> = store.bulk(|_| anyhow::bail!("refused"));
+        assert!(failed.is_err());
+        assert_eq!(mode(&store.conn), "wal");
+        // Another connection has the file open: the write runs in the log.
+        let reader = Connection::open(&path).unwrap();
+        assert_eq!(mode(&reader), "wal");
+        let inside = store.bulk(|s| Ok(mode(&s.conn))).unwrap();
+        assert_eq!(inside, "wal");
     }
 }

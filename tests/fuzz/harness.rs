@@ -212,7 +212,11 @@ fn file_case(
                 .map(|d| d.line)
                 .or_else(|| e.downcast_ref::<exchange::RowError>().map(|r| r.line));
             if let Some(line) = line {
-                let lines = text.lines().count().max(1);
+                // Lines as the import counts them: a lone CR ends one too.
+                let lines = storydrill::core::text::normalize_file_text(text.to_string())
+                    .lines()
+                    .count()
+                    .max(1);
                 if line == 0 || line > lines + 1 {
                     return Err(fail(format!(
                         "line {line} is not in the file ({lines} lines): {message}"

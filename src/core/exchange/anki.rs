@@ -2,9 +2,11 @@
 
 use std::collections::HashMap;
 
-use super::csv::unterminated_quote;
-use super::rows::{check_unique, row_from_parts, RowParts};
-use super::{deck_name, Row, RowError, ANKI_DECK_PREFIX, ANSWER_MARK, MESSAGE_CHARS, TAG_PREFIX};
+use std::io::BufRead;
+
+use super::reader::{row_error, NOT_UTF8};
+use super::rows::{row_from_parts, RowParts};
+use super::{deck_name, Row, RowError, ANKI_DECK_PREFIX, ANSWER_MARK, TAG_PREFIX};
 use crate::core::model::CardKind;
 
 /// Text → Anki HTML: `<>&` escaped, newlines as `<br>`, hidden controls (ESC, C1, bidi) as numeric
@@ -158,47 +160,81 @@ pub fn to_anki(rows: &[Row], titles: &HashMap<String, String>) -> String {
 }
 
 /// Reads Anki "Notes in Plain Text": storydrill's own export and Anki's (with or without the guid,
-/// notetype and deck columns; `default_deck` names the deck when there is no deck column).
+/// notetype and deck columns; `default_deck` names the deck when there is no deck column). This
+/// reads a text held in memory; the import streams the file (`CardReader`).
 pub fn parse_anki(file: &str, text: &str, default_deck: &str) -> Result<Vec<Row>, RowError> {
-    let err = |line: usize, reason: String| RowError {
-        file: file.to_string(),
-        line,
-        reason: crate::core::text::clip(&reason, MESSAGE_CHARS),
-    };
-    let mut separator = b'\t';
-    let mut html = false;
-    let (mut guid_col, mut notetype_col, mut deck_col, mut tags_col) = (None, None, None, None);
-    let mut fixed_notetype: Option<String> = None;
-    let mut fixed_deck: Option<String> = None;
-    let mut fixed_tags: Vec<String> = Vec::new();
-    let mut header_lines = 0;
-    let mut body_start = 0;
-    for line in text.split_inclusive('\n') {
-        let Some(header) = line.strip_prefix('#') else {
-            break;
+    super::reader::read_all(file, super::Format::Anki, text, default_deck)
+}
+
+/// An Anki file's `#` header lines: the separator, which columns hold the guid, notetype, deck and
+/// tags, and what applies to every row.
+pub(crate) struct AnkiHeader {
+    pub separator: u8,
+    html: bool,
+    guid_col: Option<usize>,
+    notetype_col: Option<usize>,
+    deck_col: Option<usize>,
+    tags_col: Option<usize>,
+    fixed_notetype: Option<String>,
+    fixed_deck: Option<String>,
+    fixed_tags: Vec<String>,
+    /// How many lines and bytes the header takes.
+    pub lines: usize,
+    pub bytes: u64,
+}
+
+impl AnkiHeader {
+    /// Reads the header lines; returns them and the first line after them (not yet read as a row).
+    pub(crate) fn read<R: BufRead>(
+        file: &str,
+        reader: &mut R,
+    ) -> Result<(AnkiHeader, Vec<u8>), RowError> {
+        let mut h = AnkiHeader {
+            separator: b'\t',
+            html: false,
+            guid_col: None,
+            notetype_col: None,
+            deck_col: None,
+            tags_col: None,
+            fixed_notetype: None,
+            fixed_deck: None,
+            fixed_tags: Vec::new(),
+            lines: 0,
+            bytes: 0,
         };
-        header_lines += 1;
-        body_start += line.len();
+        let mut buf = Vec::new();
+        loop {
+            buf.clear();
+            reader.read_until(b'\n', &mut buf).map_err(|e| {
+                row_error(file, h.lines + 1, &format!("could not read the file ({e})"))
+            })?;
+            if !buf.starts_with(b"#") {
+                return Ok((h, buf));
+            }
+            h.lines += 1;
+            h.bytes += buf.len() as u64;
+            let line = std::str::from_utf8(&buf).map_err(|_| row_error(file, h.lines, NOT_UTF8))?;
+            h.header_line(&line[1..])
+                .map_err(|reason| row_error(file, h.lines, &reason))?;
+        }
+    }
+
+    fn header_line(&mut self, header: &str) -> Result<(), String> {
         let Some((name, value)) = header.trim_end().split_once(':') else {
-            continue;
+            return Ok(());
         };
         let value = value.trim();
-        let column = || -> Result<usize, RowError> {
+        let column = || -> Result<Option<usize>, String> {
             value
                 .parse::<usize>()
                 .ok()
                 .filter(|c| *c >= 1)
-                .map(|c| c - 1)
-                .ok_or_else(|| {
-                    err(
-                        header_lines,
-                        format!("#{name}: {value:?} is not a column number"),
-                    )
-                })
+                .map(|c| Some(c - 1))
+                .ok_or_else(|| format!("#{name}: {value:?} is not a column number"))
         };
         match name.trim() {
             "separator" => {
-                separator = match value.to_lowercase().as_str() {
+                self.separator = match value.to_lowercase().as_str() {
                     "tab" => b'\t',
                     "comma" => b',',
                     "semicolon" => b';',
@@ -206,88 +242,81 @@ pub fn parse_anki(file: &str, text: &str, default_deck: &str) -> Result<Vec<Row>
                     "pipe" => b'|',
                     "colon" => b':',
                     v if v.len() == 1 => v.as_bytes()[0],
-                    _ => return Err(err(header_lines, format!("unknown separator {value:?}"))),
+                    _ => return Err(format!("unknown separator {value:?}")),
                 }
             }
-            "html" => html = value.eq_ignore_ascii_case("true"),
-            "guid column" => guid_col = Some(column()?),
-            "notetype column" => notetype_col = Some(column()?),
-            "deck column" => deck_col = Some(column()?),
-            "tags column" => tags_col = Some(column()?),
-            "notetype" => fixed_notetype = Some(value.to_string()),
-            "deck" => fixed_deck = Some(value.to_string()),
-            "tags" => fixed_tags = value.split_whitespace().map(str::to_string).collect(),
+            "html" => self.html = value.eq_ignore_ascii_case("true"),
+            "guid column" => self.guid_col = column()?,
+            "notetype column" => self.notetype_col = column()?,
+            "deck column" => self.deck_col = column()?,
+            "tags column" => self.tags_col = column()?,
+            "notetype" => self.fixed_notetype = Some(value.to_string()),
+            "deck" => self.fixed_deck = Some(value.to_string()),
+            "tags" => self.fixed_tags = value.split_whitespace().map(str::to_string).collect(),
             _ => {}
         }
+        Ok(())
     }
-    let default_deck = fixed_deck
-        .as_deref()
-        .map(deck_name)
-        .unwrap_or_else(|| default_deck.to_string());
-    let body = &text[body_start..];
-    if let Some(line) = unterminated_quote(body, separator) {
-        return Err(err(
-            line + header_lines,
-            "a quoted field starts here and never ends (a \" is missing)".into(),
-        ));
+
+    /// The deck of rows without a deck column: the header's `#deck:`, else the given one.
+    pub(crate) fn default_deck(&self, given: &str) -> String {
+        self.fixed_deck
+            .as_deref()
+            .map(deck_name)
+            .unwrap_or_else(|| given.to_string())
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(separator)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(body.as_bytes());
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line() as usize) + header_lines;
-            err(line, format!("not a valid row ({e})"))
-        })?;
-        let line = record.position().map_or(0, |p| p.line() as usize) + header_lines;
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        let special = [guid_col, notetype_col, deck_col, tags_col];
-        let cell = |c: Option<usize>| c.and_then(|c| record.get(c)).map(str::to_string);
-        let fields: Vec<String> = record
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !special.contains(&Some(*i)))
-            .map(|(_, f)| if html { html_to_text(f) } else { f.to_string() })
-            .collect();
-        let front = fields.first().cloned().unwrap_or_default();
-        let back = fields.get(1..).map(|f| f.join("\n")).unwrap_or_default();
-        let deck = cell(deck_col)
-            .map(|d| deck_name(&d))
-            .unwrap_or_else(|| default_deck.clone());
-        let notetype = cell(notetype_col).or_else(|| fixed_notetype.clone());
-        let mut tags: Vec<String> = fixed_tags.clone();
-        tags.extend(
-            cell(tags_col)
-                .unwrap_or_default()
-                .split_whitespace()
-                .map(str::to_string),
-        );
-        let is_cloze = match &notetype {
-            Some(n) => n.to_lowercase().contains("cloze"),
-            None => crate::core::cloze::check(&front).is_ok(),
-        };
-        let row = row_from_parts(RowParts {
-            line,
-            deck,
-            key: cell(guid_col),
-            front,
-            back,
-            tags,
-            is_cloze,
-            kind: None,
-            story: None,
-            answers: vec![],
+}
+
+/// One record of an Anki file as a row.
+pub(crate) fn anki_row(
+    h: &AnkiHeader,
+    record: &csv::StringRecord,
+    line: usize,
+    default_deck: &str,
+) -> Result<Row, String> {
+    let special = [h.guid_col, h.notetype_col, h.deck_col, h.tags_col];
+    let cell = |c: Option<usize>| c.and_then(|c| record.get(c)).map(str::to_string);
+    let fields: Vec<String> = record
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !special.contains(&Some(*i)))
+        .map(|(_, f)| {
+            if h.html {
+                html_to_text(f)
+            } else {
+                f.to_string()
+            }
         })
-        .map_err(|reason| err(line, reason))?;
-        rows.push(row);
-    }
-    check_unique(file, &rows)?;
-    Ok(rows)
+        .collect();
+    let front = fields.first().cloned().unwrap_or_default();
+    let back = fields.get(1..).map(|f| f.join("\n")).unwrap_or_default();
+    let deck = cell(h.deck_col)
+        .map(|d| deck_name(&d))
+        .unwrap_or_else(|| default_deck.to_string());
+    let notetype = cell(h.notetype_col).or_else(|| h.fixed_notetype.clone());
+    let mut tags: Vec<String> = h.fixed_tags.clone();
+    tags.extend(
+        cell(h.tags_col)
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(str::to_string),
+    );
+    let is_cloze = match &notetype {
+        Some(n) => n.to_lowercase().contains("cloze"),
+        None => crate::core::cloze::check(&front).is_ok(),
+    };
+    row_from_parts(RowParts {
+        line,
+        deck,
+        key: cell(h.guid_col),
+        front,
+        back,
+        tags,
+        is_cloze,
+        kind: None,
+        story: None,
+        answers: vec![],
+    })
 }
 
 #[cfg(test)]
@@ -379,11 +408,6 @@ mod tests {
         assert!(e.to_string().starts_with("d.txt:5: cloze text"), "{e}");
         let e = parse_anki("d.txt", "#separator:tab\n\tback\n", "d").unwrap_err();
         assert_eq!(e.to_string(), "d.txt:2: the front is empty");
-        let e = parse_csv("d.csv", "front,key\na,k1\nb,k1\n", "d").unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "d.csv:3: duplicate key \"k1\" (also on line 2)"
-        );
         let e = parse_csv("d.csv", "deck,kind,front\nd,story,x\n", "d").unwrap_err();
         assert!(e.to_string().starts_with("d.csv:2: kind must be"), "{e}");
         let e = parse_csv("d.csv", "question,answer\nx,y\n", "d").unwrap_err();

@@ -12,11 +12,13 @@
 mod anki;
 mod csv;
 mod merge;
+mod reader;
 mod rows;
 
 pub use anki::{html_escape, html_to_text, parse_anki, to_anki};
 pub use csv::{parse_csv, to_csv};
 pub use merge::merge;
+pub use reader::{check, CardReader};
 
 use crate::core::deck;
 use crate::core::model::CardKind;

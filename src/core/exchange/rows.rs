@@ -1,9 +1,7 @@
 //! A card file's fields into a card: its kind (from the notetype and storydrill's tags), its
 //! story and accepted answers, its key (given, or made from the front so re-imports update it).
 
-use std::collections::HashMap;
-
-use super::{key_for, Row, RowError, ANSWER_MARK, TAG_PREFIX};
+use super::{key_for, Row, ANSWER_MARK, TAG_PREFIX};
 use crate::core::deck;
 use crate::core::model::CardKind;
 
@@ -89,18 +87,4 @@ pub(crate) fn row_from_parts(p: RowParts) -> Result<Row, String> {
         answers,
         points,
     })
-}
-
-pub(crate) fn check_unique(file: &str, rows: &[Row]) -> Result<(), RowError> {
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    for r in rows {
-        if let Some(first) = seen.insert(&r.key, r.line) {
-            return Err(RowError {
-                file: file.to_string(),
-                line: r.line,
-                reason: format!("duplicate key {:?} (also on line {first})", r.key),
-            });
-        }
-    }
-    Ok(())
 }
