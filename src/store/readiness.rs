@@ -26,6 +26,13 @@ pub(super) fn followup_grades(
 /// of the stories practised lately, bounded so a long history costs nothing more.
 pub const TELLINGS_SCANNED: u32 = 500;
 
+/// Each story's answers from day ?1 to day ?2: one range of `stats_story` (keyed by day, then
+/// story: migration 0016) summed per story, for a join on `story_id`.
+pub(super) const STORY_WINDOW: &str = "SELECT story_id, sum(match_answers) AS match_answers,
+        sum(match_right) AS match_right, sum(recall_reviews) AS recall_reviews,
+        sum(recall_grades) AS recall_grades
+    FROM stats_story WHERE day >= ?1 AND day <= ?2 GROUP BY story_id";
+
 /// A catalog story with its evidence.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoryEvidence {
@@ -82,12 +89,12 @@ impl Store {
                     st.recall_last_quality,
                     st.recall_last_review, st.recall_due,
                     st.has_questions,
-                    coalesce(sum(w.match_answers), 0), coalesce(sum(w.match_right), 0),
+                    coalesce(w.match_answers, 0), coalesce(w.match_right, 0),
                     st.followups
              FROM story s JOIN deck d ON d.id = s.deck_id
              JOIN story_state st ON st.story_id = s.id
-             LEFT JOIN stats_story w ON w.story_id = s.id AND w.day >= ?1 AND w.day <= ?2
-             WHERE s.retired = 0 AND {which} GROUP BY s.number ORDER BY s.number"
+             LEFT JOIN ({STORY_WINDOW}) w ON w.story_id = s.id
+             WHERE s.retired = 0 AND {which} ORDER BY s.number"
         ))?;
         let only = only.map(serde_json::to_string).transpose()?;
         let rows = stmt.query_map(params![from, to, only], |r| {

@@ -3,6 +3,7 @@
 
 use rusqlite::{params_from_iter, types::Value, Row};
 
+use super::readiness::STORY_WINDOW;
 use super::Store;
 use crate::core::stats::{
     CardGroup, CardLine, ConfusionRow, DayCounts, DayRow, DueRow, StatsInput, StoryRow,
@@ -144,13 +145,13 @@ impl Store {
             },
         )?;
 
-        // Per story: its cards' state from `story_state` (a row each), its window's answers by
-        // one range each.
+        // Per story: its cards' state from `story_state` (a row each), its window's answers from
+        // one range of `stats_story` for all of them.
         let stories = self.query(
             &format!(
                 "SELECT s.key, s.number, s.title, d.name,
-                        coalesce(sum(w.match_answers), 0), coalesce(sum(w.match_right), 0),
-                        coalesce(sum(w.recall_reviews), 0), coalesce(sum(w.recall_grades), 0),
+                        coalesce(w.match_answers, 0), coalesce(w.match_right, 0),
+                        coalesce(w.recall_reviews, 0), coalesce(w.recall_grades, 0),
                         CASE WHEN st.recall_reviews > 0 THEN st.recall_easiness END,
                         CASE WHEN st.recall_suspended = 0 THEN st.recall_due END,
                         st.recall_last_quality,
@@ -160,9 +161,8 @@ impl Store {
                  FROM story s
                  JOIN deck d ON d.id = s.deck_id
                  JOIN story_state st ON st.story_id = s.id
-                 LEFT JOIN stats_story w ON w.story_id = s.id AND w.day >= ?1 AND w.day <= ?2
+                 LEFT JOIN ({STORY_WINDOW}) w ON w.story_id = s.id
                  WHERE s.retired = 0{}
-                 GROUP BY s.number
                  ORDER BY s.number",
                 deck.clause("s.deck_id", 3)
             ),
@@ -595,19 +595,23 @@ mod tests {
             let rows = stmt.query_map([], |r| r.get::<_, String>(3)).unwrap();
             rows.map(|r| r.unwrap()).collect::<Vec<_>>().join("; ")
         };
-        let stories = plan(
-            "SELECT s.key, s.number, s.title, d.name, sum(w.match_answers), st.recall_easiness
+        // The window's answers are one range of days for every story (migration 0016).
+        let stories = plan(&format!(
+            "SELECT s.key, s.number, s.title, d.name, w.match_answers, st.recall_easiness
              FROM story s
              JOIN deck d ON d.id = s.deck_id
              JOIN story_state st ON st.story_id = s.id
-             LEFT JOIN stats_story w ON w.story_id = s.id AND w.day >= '2027-01-01' AND w.day <= '2027-01-30'
-             WHERE s.retired = 0 GROUP BY s.number ORDER BY s.number",
-        );
+             LEFT JOIN ({}) w ON w.story_id = s.id
+             WHERE s.retired = 0 ORDER BY s.number",
+            STORY_WINDOW
+                .replace("?1", "'2027-01-01'")
+                .replace("?2", "'2027-01-30'")
+        ));
         assert!(
             stories.contains("SCAN s USING COVERING INDEX story_catalog")
                 && stories.contains("SEARCH st USING INTEGER PRIMARY KEY (rowid=?)")
-                && stories.contains("SEARCH w USING PRIMARY KEY (story_id=? AND day>? AND day<?)")
-                && !stories.contains("TEMP B-TREE"),
+                && stories.contains("SEARCH stats_story USING PRIMARY KEY (day>? AND day<?)")
+                && !stories.contains("TEMP B-TREE FOR ORDER BY"),
             "{stories}"
         );
         // A story's state is refreshed (on each change of its cards) by index: its last grade,
