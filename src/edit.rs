@@ -125,15 +125,8 @@ impl Target {
     /// A deck holding only this entry.
     fn extract(&self, deck: &Deck) -> Deck {
         let mut out = Deck {
-            name: deck.name.clone(),
             title: deck.title.clone(),
-            stories: vec![],
-            questions: vec![],
-            clozes: vec![],
-            cards: vec![],
-            followups: vec![],
-            filled: vec![],
-            synonyms: None,
+            ..Deck::empty(&deck.name)
         };
         match self {
             Target::Story(k) => {

@@ -6,7 +6,7 @@
 use rusqlite::{params, Transaction, TransactionBehavior};
 use std::collections::HashSet;
 
-use super::decks::{empty_deck, export_part, story_exists_in, ImportReport, Lookup};
+use super::decks::{export_part, story_exists_in, ImportReport, Lookup};
 use super::import::{import_in, Scope};
 use super::Store;
 use crate::core::deck::{self, Deck};
@@ -63,7 +63,7 @@ impl Batches<'_> {
     /// answers, and its cards with these keys (an empty deck if there is none yet).
     pub fn deck_part(&self, name: &str, keys: &[&str]) -> anyhow::Result<Deck> {
         let keys = serde_json::to_string(keys)?;
-        Ok(export_part(&self.tx, name, Some(&keys))?.unwrap_or_else(|| empty_deck(name)))
+        Ok(export_part(&self.tx, name, Some(&keys))?.unwrap_or_else(|| Deck::empty(name)))
     }
 
     /// Checks a deck part with the deck file's rules and writes the entries with these keys.

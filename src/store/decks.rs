@@ -95,7 +95,7 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut decks = Vec::new();
         for name in names {
-            decks.push(export_in(&tx, name)?.unwrap_or_else(|| empty_deck(name)));
+            decks.push(export_in(&tx, name)?.unwrap_or_else(|| Deck::empty(name)));
         }
         let value = change(&mut decks, &Lookup { conn: &tx })?;
         let mut reports = Vec::new();
@@ -135,21 +135,6 @@ impl Store {
             Some(deck) => Ok(deck),
             None => Err(super::cards::no_deck(name)),
         }
-    }
-}
-
-/// A deck that is not in the database yet.
-pub(super) fn empty_deck(name: &str) -> Deck {
-    Deck {
-        name: name.to_string(),
-        title: String::new(),
-        stories: vec![],
-        questions: vec![],
-        clozes: vec![],
-        cards: vec![],
-        followups: vec![],
-        filled: vec![],
-        synonyms: None,
     }
 }
 

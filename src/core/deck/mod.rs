@@ -34,6 +34,23 @@ pub struct Deck {
     pub synonyms: Option<Vec<(String, Vec<String>)>>,
 }
 
+impl Deck {
+    /// A deck with a name and nothing in it.
+    pub fn empty(name: &str) -> Deck {
+        Deck {
+            name: name.to_string(),
+            title: String::new(),
+            stories: vec![],
+            questions: vec![],
+            clozes: vec![],
+            cards: vec![],
+            followups: vec![],
+            filled: vec![],
+            synonyms: None,
+        }
+    }
+}
+
 /// Bounds on a deck's `[synonyms]`: every telling is read against them.
 pub const MAX_SYNONYM_GROUPS: usize = 2_000;
 pub const MAX_SYNONYMS_PER_WORD: usize = 50;
