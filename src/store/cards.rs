@@ -16,45 +16,82 @@ pub(super) const CARD_COLUMN_COUNT: usize = 21;
 pub(super) const CARD_FROM: &str =
     "FROM card c JOIN deck d ON d.id = c.deck_id LEFT JOIN story s ON s.id = c.story_id";
 
-/// The light row of a candidate, with whether its story's recall card was told and whether the
-/// story was presented (seen: either; a follow-up waits for told).
-const CANDIDATE_COLUMNS: &str = "c.id, c.kind, s.key, c.due,
-    EXISTS (SELECT 1 FROM card r WHERE r.story_id = c.story_id AND r.kind = 'recall' AND r.reviews > 0),
-    EXISTS (SELECT 1 FROM presented p WHERE p.story_id = c.story_id)";
-const CANDIDATE_FROM: &str = "FROM card c LEFT JOIN story s ON s.id = c.story_id";
+/// The light rows of the candidates `picked` (card rows `c` in the queue's order, the limit
+/// applied), with whether its story's recall card was told and whether the story was presented
+/// (seen: either; a follow-up waits for told), in `order`. The recall card is its story's current
+/// one (`retired = 0`), so the lookup is one entry of `card_recall`, not a walk through the
+/// story's cards (thousands at a million cards). The story's key and the two lookups
+/// come after the limit: a day's first due cards can be thousands (the queue's order sorts a whole
+/// due day), and only those kept need them.
+fn candidates_of(picked: &str, order: &str) -> String {
+    format!(
+        "SELECT c.id, c.kind, s.key, c.due,
+            EXISTS (SELECT 1 FROM card r
+                    WHERE r.story_id = c.story_id AND r.kind = 'recall' AND r.retired = 0 AND r.reviews > 0),
+            EXISTS (SELECT 1 FROM presented p WHERE p.story_id = c.story_id)
+         FROM ({picked}) c LEFT JOIN story s ON s.id = c.story_id ORDER BY {order}"
+    )
+}
+
 /// The cards `fill` made (`<deck>.fill.<template>…`), by a range of the key index per deck ('/'
 /// follows '.'), so finding them costs the same at 100,000 cards as at 100.
 /// (CROSS JOIN and INDEXED BY keep the planner from scanning every new card of the deck instead;
 /// `sqlite_autoindex_card_1` is the index of `card.key UNIQUE`.)
 const OWN_FROM: &str = "FROM deck d CROSS JOIN card c INDEXED BY sqlite_autoindex_card_1
-    ON c.key > d.name || '.fill.' AND c.key < d.name || '.fill/' AND c.deck_id = d.id
-    LEFT JOIN story s ON s.id = c.story_id";
+    ON c.key > d.name || '.fill.' AND c.key < d.name || '.fill/' AND c.deck_id = d.id";
 
 /// The three queries of a session's candidates; `due` is `Store::due_clause` for the day.
-fn candidate_queries(due: &str) -> [String; 3] {
+fn candidate_queries(due: &str, filter: &Filter) -> [String; 3] {
+    let filtered = filtered(filter);
     [
-        format!(
-            "SELECT {CANDIDATE_COLUMNS} {CANDIDATE_FROM} WHERE {due} AND {FILTERED}
-             ORDER BY c.due, c.deck_id, c.buried_until, c.id LIMIT ?6"
+        candidates_of(
+            &format!(
+                "SELECT c.id, c.kind, c.story_id, c.due, c.deck_id, c.buried_until FROM card c
+                 WHERE {due} AND {filtered} ORDER BY c.due, c.deck_id, c.buried_until, c.id LIMIT ?6"
+            ),
+            "c.due, c.deck_id, c.buried_until, c.id",
         ),
-        format!(
-            "SELECT {CANDIDATE_COLUMNS} {OWN_FROM} WHERE c.reviews = 0 AND {FILTERED}
-             ORDER BY d.id, c.position, c.id LIMIT ?6"
+        candidates_of(
+            &format!(
+                "SELECT c.id, c.kind, c.story_id, c.due, d.id AS deck, c.position {OWN_FROM}
+                 WHERE c.reviews = 0 AND {filtered} ORDER BY d.id, c.position, c.id LIMIT ?6"
+            ),
+            "c.deck, c.position, c.id",
         ),
-        format!(
-            "SELECT {CANDIDATE_COLUMNS} {CANDIDATE_FROM} WHERE c.reviews = 0 AND {FILTERED}
-             ORDER BY c.deck_id, c.position, c.id LIMIT ?6"
+        candidates_of(
+            &format!(
+                "SELECT c.id, c.kind, c.story_id, c.due, c.deck_id, c.position FROM card c
+                 WHERE c.reviews = 0 AND {filtered} ORDER BY c.deck_id, c.position, c.id LIMIT ?6"
+            ),
+            "c.deck_id, c.position, c.id",
         ),
     ]
 }
-/// `queue::may_show`, in SQL so the partial indexes on due and new cards serve it (?1 today,
-/// ?2 deck, ?3 kind, ?4 stories as a JSON list, ?5 tag).
-const FILTERED: &str = "c.retired = 0 AND c.suspended = 0
-    AND (c.buried_until IS NULL OR c.buried_until <= ?1)
-    AND (?2 IS NULL OR c.deck_id = (SELECT id FROM deck WHERE name = ?2))
-    AND (?3 IS NULL OR c.kind = ?3)
-    AND (?4 IS NULL OR s.key IN (SELECT value FROM json_each(?4)))
-    AND (?5 IS NULL OR EXISTS (SELECT 1 FROM json_each(c.tags) WHERE value = ?5))";
+
+/// `queue::may_show`, in SQL over the card `c` alone, so the partial indexes on due and new cards
+/// serve it (?1 today, ?2 deck, ?3 kind, ?4 stories as a JSON list, ?5 tag). A condition is
+/// written only when the filter has it: a `c.tags` anywhere in the query would have every card it
+/// looks at read from the table, not from the index.
+fn filtered(filter: &Filter) -> String {
+    let mut sql = String::from(
+        "c.retired = 0 AND c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= ?1)",
+    );
+    if filter.deck.is_some() {
+        sql.push_str(" AND c.deck_id = (SELECT id FROM deck WHERE name = ?2)");
+    }
+    if filter.kind.is_some() {
+        sql.push_str(" AND c.kind = ?3");
+    }
+    if !filter.stories.is_empty() {
+        sql.push_str(
+            " AND c.story_id IN (SELECT id FROM story WHERE key IN (SELECT value FROM json_each(?4)))",
+        );
+    }
+    if filter.tag.is_some() {
+        sql.push_str(" AND EXISTS (SELECT 1 FROM json_each(c.tags) WHERE value = ?5)");
+    }
+    sql
+}
 
 pub(super) fn card_from_row(row: &Row<'_>) -> rusqlite::Result<Card> {
     Ok(Card {
@@ -188,7 +225,7 @@ impl Store {
         due_limit: u32,
         new_limit: u32,
     ) -> anyhow::Result<(Vec<Candidate>, Vec<Candidate>)> {
-        let [due_sql, own_sql, new_sql] = candidate_queries(&self.due_clause("c", today)?);
+        let [due_sql, own_sql, new_sql] = candidate_queries(&self.due_clause("c", today)?, filter);
         // The user's own new facts first, then the rest in deck order (theirs not twice).
         let mut new = self.candidates(&own_sql, today, filter, new_limit)?;
         for c in &mut new {
@@ -205,7 +242,8 @@ impl Store {
     pub fn count_due_selected(&self, today: StudyDay, filter: &Filter) -> anyhow::Result<u32> {
         let due = self.due_clause("c", today)?;
         let sql = format!(
-            "SELECT count(*) FROM (SELECT c.id {CANDIDATE_FROM} WHERE {due} AND {FILTERED} LIMIT ?6)"
+            "SELECT count(*) FROM (SELECT c.id FROM card c WHERE {due} AND {} LIMIT ?6)",
+            filtered(filter)
         );
         let stories = (!filter.stories.is_empty())
             .then(|| serde_json::to_string(&filter.stories))
@@ -226,8 +264,12 @@ impl Store {
 
     /// Every card a cram session may drill (in the filter, skipped ones too), as light rows.
     pub fn cram_candidates(&self, filter: &Filter) -> anyhow::Result<Vec<Candidate>> {
-        let sql = format!(
-            "SELECT {CANDIDATE_COLUMNS} {CANDIDATE_FROM} WHERE {FILTERED} ORDER BY c.id LIMIT ?6"
+        let sql = candidates_of(
+            &format!(
+                "SELECT c.id, c.kind, c.story_id, c.due FROM card c WHERE {} ORDER BY c.id LIMIT ?6",
+                filtered(filter)
+            ),
+            "c.id",
         );
         // A cram session ignores skips: any day works as `today` with the skip check off.
         let mut rows = self.candidates(&sql, StudyDay::LAST, filter, u32::MAX)?;
@@ -578,17 +620,6 @@ pub(super) fn no_deck(name: &str) -> anyhow::Error {
     )
 }
 
-impl Store {
-    /// Stories whose recall card has been reviewed at least once.
-    pub fn stories_with_seen_recall(&self) -> anyhow::Result<std::collections::HashSet<String>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT s.key FROM card c JOIN story s ON s.id = c.story_id WHERE c.kind = 'recall' AND c.reviews > 0",
-        )?;
-        let rows = stmt.query_map([], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -736,7 +767,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("t.db")).unwrap();
         let conn = store.connection();
-        for (sql, index) in candidate_queries("(c.due IS NOT NULL AND c.due <= '2027-01-10')")
+        let all = Filter::default();
+        for (sql, index) in candidate_queries("(c.due IS NOT NULL AND c.due <= '2027-01-10')", &all)
             .iter()
             .zip([
                 "card_due",
@@ -747,13 +779,21 @@ mod tests {
             let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
             let none: Option<String> = None;
             let params = params!["2027-01-10", none, none, none, none, 10];
-            let rows = stmt.query_map(params, |r| r.get::<_, String>(3)).unwrap();
-            let plan = rows.map(|r| r.unwrap()).collect::<Vec<_>>().join("; ");
+            let rows = stmt
+                .query_map(params, |r| {
+                    Ok((r.get::<_, i64>(1)?, r.get::<_, String>(3)?))
+                })
+                .unwrap();
+            let rows: Vec<(i64, String)> = rows.map(|r| r.unwrap()).collect();
+            let plan = format!("{rows:?}");
             assert!(plan.contains(index), "{plan}");
             // Read in index order up to the limit (a scan that stops), or a range: never a sort
-            // of every candidate, never an index built on the fly.
+            // of every candidate, never an index built on the fly. Only the outer query (parent
+            // 0) sorts: the rows the limit kept.
             assert!(
-                !plan.contains("USE TEMP B-TREE FOR ORDER BY") && !plan.contains("AUTOMATIC"),
+                rows.iter().all(|(parent, detail)| *parent == 0
+                    || !detail.contains("USE TEMP B-TREE FOR ORDER BY"))
+                    && !plan.contains("AUTOMATIC"),
                 "{plan}"
             );
         }

@@ -27,11 +27,17 @@ pub(super) fn followup_grades(
 pub const TELLINGS_SCANNED: u32 = 500;
 
 /// Each story's answers from day ?1 to day ?2: one range of `stats_story` (keyed by day, then
-/// story: migration 0016) summed per story, for a join on `story_id`.
-pub(super) const STORY_WINDOW: &str = "SELECT story_id, sum(match_answers) AS match_answers,
-        sum(match_right) AS match_right, sum(recall_reviews) AS recall_reviews,
-        sum(recall_grades) AS recall_grades
-    FROM stats_story WHERE day >= ?1 AND day <= ?2 GROUP BY story_id";
+/// story: migration 0016) summed per story, for a join on `story_id`; `only` limits the sums to
+/// some stories (a condition in SQL, such as `story_id IN (…)`).
+pub(super) fn story_window(only: Option<&str>) -> String {
+    format!(
+        "SELECT story_id, sum(match_answers) AS match_answers,
+            sum(match_right) AS match_right, sum(recall_reviews) AS recall_reviews,
+            sum(recall_grades) AS recall_grades
+         FROM stats_story WHERE day >= ?1 AND day <= ?2{} GROUP BY story_id",
+        only.map(|o| format!(" AND {o}")).unwrap_or_default()
+    )
+}
 
 /// A catalog story with its evidence.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,10 +85,16 @@ impl Store {
         to: StudyDay,
         only: Option<&[String]>,
     ) -> anyhow::Result<Vec<StoryEvidence>> {
-        let which = if only.is_some() {
-            "s.key IN (SELECT value FROM json_each(?3))"
+        // A session asks for its due cards' stories: only theirs are summed.
+        let (which, window) = if only.is_some() {
+            (
+                "s.key IN (SELECT value FROM json_each(?3))",
+                story_window(Some(
+                    "story_id IN (SELECT id FROM story WHERE key IN (SELECT value FROM json_each(?3)))",
+                )),
+            )
         } else {
-            "?3 IS NULL"
+            ("?3 IS NULL", story_window(None))
         };
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT s.key, s.number, s.title, d.name,
@@ -93,7 +105,7 @@ impl Store {
                     st.followups
              FROM story s JOIN deck d ON d.id = s.deck_id
              JOIN story_state st ON st.story_id = s.id
-             LEFT JOIN ({STORY_WINDOW}) w ON w.story_id = s.id
+             LEFT JOIN ({window}) w ON w.story_id = s.id
              WHERE s.retired = 0 AND {which} ORDER BY s.number"
         ))?;
         let only = only.map(serde_json::to_string).transpose()?;

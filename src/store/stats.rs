@@ -3,7 +3,7 @@
 
 use rusqlite::{params_from_iter, types::Value, Row};
 
-use super::readiness::STORY_WINDOW;
+use super::readiness::story_window;
 use super::Store;
 use crate::core::stats::{
     CardGroup, CardLine, ConfusionRow, DayCounts, DayRow, DueRow, StatsInput, StoryRow,
@@ -147,6 +147,7 @@ impl Store {
 
         // Per story: its cards' state from `story_state` (a row each), its window's answers from
         // one range of `stats_story` for all of them.
+        let window = story_window(None);
         let stories = self.query(
             &format!(
                 "SELECT s.key, s.number, s.title, d.name,
@@ -161,7 +162,7 @@ impl Store {
                  FROM story s
                  JOIN deck d ON d.id = s.deck_id
                  JOIN story_state st ON st.story_id = s.id
-                 LEFT JOIN ({STORY_WINDOW}) w ON w.story_id = s.id
+                 LEFT JOIN ({window}) w ON w.story_id = s.id
                  WHERE s.retired = 0{}
                  ORDER BY s.number",
                 deck.clause("s.deck_id", 3)
@@ -603,7 +604,7 @@ mod tests {
              JOIN story_state st ON st.story_id = s.id
              LEFT JOIN ({}) w ON w.story_id = s.id
              WHERE s.retired = 0 ORDER BY s.number",
-            STORY_WINDOW
+            story_window(None)
                 .replace("?1", "'2027-01-01'")
                 .replace("?2", "'2027-01-30'")
         ));
