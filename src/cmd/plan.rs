@@ -137,18 +137,23 @@ fn make(ctx: &Ctx) -> anyhow::Result<Plan> {
         .collect();
     let tellings = store.recent_tellings(from)?;
     let mut missed_points = Vec::new();
-    for s in store.stories()? {
-        if let Some(told) = tellings.get(&s.key) {
-            if let Some((point, missed, of)) =
-                readiness::missed_points(&s.points, told).into_iter().next()
-            {
-                missed_points.push(Missed {
-                    story: s.key.clone(),
-                    point,
-                    missed,
-                    tellings: of,
-                });
-            }
+    // Only the stories told lately are read (a bounded few), never every story's text.
+    for e in &stories {
+        let Some(told) = tellings.get(&e.key) else {
+            continue;
+        };
+        let Some(s) = store.story(&e.key)? else {
+            continue;
+        };
+        if let Some((point, missed, of)) =
+            readiness::missed_points(&s.points, told).into_iter().next()
+        {
+            missed_points.push(Missed {
+                story: s.key,
+                point,
+                missed,
+                tellings: of,
+            });
         }
     }
     missed_points.sort_by(|a, b| {
