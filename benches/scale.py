@@ -19,6 +19,8 @@ of `--runs` runs, on a copy of the collection:
 - an answer in a session: 100 grades on one open database through the store's write path
   (examples/answers.rs), the mean time of one less its time in fdatasync, and the fdatasync calls
   per answer (both under strace, when it is installed);
+- pages read: the pread64 calls of one run (one a page, under strace): the cost without the
+  machine's noise, not a target;
 - peak memory: GNU time's maximum resident set size.
 
 Exits 1 when a figure at the largest size is more than 1.5 times the smallest (the flat target)
@@ -63,8 +65,8 @@ def collection(n, overdue):
     return db
 
 
-def fresh_copy(db):
-    work = db.replace(".db", "-work.db")
+def fresh_copy(db, name="work"):
+    work = db.replace(".db", f"-{name}.db")
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(work + suffix):
             os.remove(work + suffix)
@@ -123,6 +125,20 @@ def peak_mb(args, stdin=None):
     return int(out.stderr.decode().strip().splitlines()[-1]) / 1024
 
 
+def pages_read(args, stdin=None):
+    """Pages read from the file (pread64 calls, one a page): what a figure costs without the
+    machine's noise. None without strace."""
+    if not shutil.which("strace"):
+        return None
+    out = subprocess.run(["strace", "-f", "-c", "-e", "trace=pread64", BIN, *args], input=stdin,
+                         env=ENV, capture_output=True, check=True)
+    for line in out.stderr.decode().splitlines():
+        f = line.split()
+        if f and f[-1] == "pread64":
+            return int(f[3])
+    return 0
+
+
 def due_cards(db, k):
     con = sqlite3.connect(db)
     ids = [r[0] for r in con.execute(
@@ -141,8 +157,9 @@ def session_answers(db, runs):
     mean time of an answer (100 of them, untraced) less its time in fdatasync, and the fdatasync
     calls an answer adds (100 answers against 20 under strace, so the opening of the database is
     not counted; the example leaves without the closing checkpoint)."""
-    # One copy for all the runs: each grades cards still due (the earlier runs' are not).
-    work = fresh_copy(db)
+    # One copy for all the runs: each grades cards still due (the earlier runs' are not). Its own
+    # copy: `measure` goes on with its copy afterwards (peak memory, pages read).
+    work = fresh_copy(db, "answers")
 
     def once(cards, strace):
         args = [ANSWERS, "--db", work, "--cards", str(cards), "--today", TODAY]
@@ -221,6 +238,12 @@ def measure(db, runs):
     figures["answer in a session, beyond its fdatasync"] = per_answer
     if syncs is not None:
         figures["fdatasyncs per answer in a session (count)"] = syncs
+    for name, args, stdin in [("review to exit", ["review"], quit_), ("stats", ["stats"], None),
+                              ("plan", ["plan"], None), ("decks", ["decks"], None),
+                              ("search 2 chars, hits", ["search", "缓存"], None)]:
+        pages = pages_read(base + args, stdin)
+        if pages is not None:
+            figures[f"pages read, {name} (count, not a target)"] = pages
     figures["peak memory, review to exit (MB)"] = peak_mb(base + ["review"], quit_)
     figures["peak memory, stats --json (MB)"] = peak_mb(base + ["stats", "--json"])
     figures["peak memory, search 2 chars (MB)"] = peak_mb(base + ["search", "缓存"])
