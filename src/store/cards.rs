@@ -787,6 +787,9 @@ mod tests {
             let rows: Vec<(i64, String)> = rows.map(|r| r.unwrap()).collect();
             let plan = format!("{rows:?}");
             assert!(plan.contains(index), "{plan}");
+            // "Was the story told" is one entry of the recall cards' index, not a walk through
+            // the story's cards.
+            assert!(plan.contains("INDEX card_recall (story_id=?"), "{plan}");
             // Read in index order up to the limit (a scan that stops), or a range: never a sort
             // of every candidate, never an index built on the fly. Only the outer query (parent
             // 0) sorts: the rows the limit kept.
