@@ -201,9 +201,12 @@ impl Store {
         self.conn
             .pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
         let out = write(self);
-        self.conn.pragma_update(None, "cache_size", cache)?;
+        // What `write` did is committed or rolled back by now: a failure to put the settings back
+        // must not report a done import as failed. The next open returns to the log anyway
+        // (`migrate`), and the cache size lasts only as long as this connection.
+        let _ = self.conn.pragma_update(None, "cache_size", cache);
         if switched {
-            migrate::use_wal(&self.conn)?;
+            let _ = migrate::use_wal(&self.conn);
         }
         out
     }
