@@ -26,17 +26,18 @@ pub(super) fn followup_grades(
 /// of the stories practised lately, bounded so a long history costs nothing more.
 pub const TELLINGS_SCANNED: u32 = 500;
 
-/// Each story's answers from day ?1 to day ?2: one range of `stats_story` (keyed by day, then
-/// story: migration 0016) summed per story, for a join on `story_id`; `only` limits the sums to
-/// some stories (a condition in SQL, such as `story_id IN (…)`).
-pub(super) fn story_window(only: Option<&str>) -> String {
-    format!(
-        "SELECT story_id, sum(match_answers) AS match_answers,
-            sum(match_right) AS match_right, sum(recall_reviews) AS recall_reviews,
-            sum(recall_grades) AS recall_grades
-         FROM stats_story WHERE day >= ?1 AND day <= ?2{} GROUP BY story_id",
-        only.map(|o| format!(" AND {o}")).unwrap_or_default()
-    )
+/// Each story's answers from day ?1 to day ?2, for a query over `story s`: joins of its running
+/// totals (migration 0017) through ?2 (`wa`) and before ?1 (`wb`), two seeks a story whatever the
+/// window's length. `window_sum(column)` is the window's figure.
+pub(super) const STORY_WINDOW_JOINS: &str = "
+    LEFT JOIN stats_story wa ON wa.story_id = s.id AND wa.day = (
+        SELECT day FROM stats_story WHERE story_id = s.id AND day <= ?2 ORDER BY day DESC LIMIT 1)
+    LEFT JOIN stats_story wb ON wb.story_id = s.id AND wb.day = (
+        SELECT day FROM stats_story WHERE story_id = s.id AND day < ?1 ORDER BY day DESC LIMIT 1)";
+
+/// A column of `stats_story` summed over the window of `STORY_WINDOW_JOINS`.
+pub(super) fn window_sum(column: &str) -> String {
+    format!("coalesce(wa.{column}, 0) - coalesce(wb.{column}, 0)")
 }
 
 /// A catalog story with its evidence.
@@ -85,28 +86,24 @@ impl Store {
         to: StudyDay,
         only: Option<&[String]>,
     ) -> anyhow::Result<Vec<StoryEvidence>> {
-        // A session asks for its due cards' stories: only theirs are summed.
-        let (which, window) = if only.is_some() {
-            (
-                "s.key IN (SELECT value FROM json_each(?3))",
-                story_window(Some(
-                    "story_id IN (SELECT id FROM story WHERE key IN (SELECT value FROM json_each(?3)))",
-                )),
-            )
-        } else {
-            ("?3 IS NULL", story_window(None))
+        // A session asks for its due cards' stories: only theirs are read.
+        let which = match only {
+            Some(_) => "s.key IN (SELECT value FROM json_each(?3))",
+            None => "?3 IS NULL",
         };
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT s.key, s.number, s.title, d.name,
                     st.recall_last_quality,
                     st.recall_last_review, st.recall_due,
                     st.has_questions,
-                    coalesce(w.match_answers, 0), coalesce(w.match_right, 0),
+                    {}, {},
                     st.followups
              FROM story s JOIN deck d ON d.id = s.deck_id
              JOIN story_state st ON st.story_id = s.id
-             LEFT JOIN ({window}) w ON w.story_id = s.id
-             WHERE s.retired = 0 AND {which} ORDER BY s.number"
+             {STORY_WINDOW_JOINS}
+             WHERE s.retired = 0 AND {which} ORDER BY s.number",
+            window_sum("match_answers"),
+            window_sum("match_right"),
         ))?;
         let only = only.map(serde_json::to_string).transpose()?;
         let rows = stmt.query_map(params![from, to, only], |r| {

@@ -3,7 +3,7 @@
 
 use rusqlite::{params_from_iter, types::Value, Row};
 
-use super::readiness::story_window;
+use super::readiness::{window_sum, STORY_WINDOW_JOINS};
 use super::Store;
 use crate::core::stats::{
     CardGroup, CardLine, ConfusionRow, DayCounts, DayRow, DueRow, StatsInput, StoryRow,
@@ -146,13 +146,11 @@ impl Store {
         )?;
 
         // Per story: its cards' state from `story_state` (a row each), its window's answers from
-        // one range of `stats_story` for all of them.
-        let window = story_window(None);
+        // two rows of its running totals in `stats_story`.
         let stories = self.query(
             &format!(
                 "SELECT s.key, s.number, s.title, d.name,
-                        coalesce(w.match_answers, 0), coalesce(w.match_right, 0),
-                        coalesce(w.recall_reviews, 0), coalesce(w.recall_grades, 0),
+                        {}, {}, {}, {},
                         CASE WHEN st.recall_reviews > 0 THEN st.recall_easiness END,
                         CASE WHEN st.recall_suspended = 0 THEN st.recall_due END,
                         st.recall_last_quality,
@@ -162,9 +160,13 @@ impl Store {
                  FROM story s
                  JOIN deck d ON d.id = s.deck_id
                  JOIN story_state st ON st.story_id = s.id
-                 LEFT JOIN ({window}) w ON w.story_id = s.id
+                 {STORY_WINDOW_JOINS}
                  WHERE s.retired = 0{}
                  ORDER BY s.number",
+                window_sum("match_answers"),
+                window_sum("match_right"),
+                window_sum("recall_reviews"),
+                window_sum("recall_grades"),
                 deck.clause("s.deck_id", 3)
             ),
             deck.params(vec![day_value(window_start), day_value(today)]),
@@ -348,13 +350,16 @@ mod tests {
                     sum(r.kind = 'scheduled' AND r.before_repetitions >= 1 AND r.before_interval >= 21 AND r.quality >= 3)
              FROM review r JOIN (SELECT id, deck_id FROM card UNION ALL SELECT id, 0 FROM card) k ON k.id = r.card_id
              GROUP BY 1, 2 ORDER BY 1, 2",
-            "SELECT c.story_id, r.day, sum(c.kind = 'match' AND r.correct IS NOT NULL),
-                    sum(c.kind = 'match' AND r.correct = 1), sum(c.kind = 'recall'),
-                    sum(CASE WHEN c.kind = 'recall' THEN r.quality ELSE 0 END)
-             FROM review r JOIN card c ON c.id = r.card_id
-             WHERE c.story_id IS NOT NULL AND r.kind != 'redrill'
-               AND (c.kind = 'recall' OR (c.kind = 'match' AND r.correct IS NOT NULL))
-             GROUP BY 1, 2 ORDER BY 1, 2",
+            // Running totals per story (migration 0017).
+            "SELECT story_id, day, sum(a) OVER t, sum(b) OVER t, sum(c) OVER t, sum(d) OVER t
+             FROM (SELECT c.story_id, r.day, sum(c.kind = 'match' AND r.correct IS NOT NULL) AS a,
+                          sum(c.kind = 'match' AND r.correct = 1) AS b, sum(c.kind = 'recall') AS c,
+                          sum(CASE WHEN c.kind = 'recall' THEN r.quality ELSE 0 END) AS d
+                   FROM review r JOIN card c ON c.id = r.card_id
+                   WHERE c.story_id IS NOT NULL AND r.kind != 'redrill'
+                     AND (c.kind = 'recall' OR (c.kind = 'match' AND r.correct IS NOT NULL))
+                   GROUP BY 1, 2)
+             WINDOW t AS (PARTITION BY story_id ORDER BY day) ORDER BY 1, 2",
             "SELECT r.day, c.story_id, r.answered_story, count(*)
              FROM review r JOIN card c ON c.id = r.card_id
              WHERE c.kind = 'match' AND c.story_id IS NOT NULL AND r.kind != 'redrill'
@@ -464,6 +469,24 @@ mod tests {
         };
         answer(&mut store, "perf-tuning.f1", 2, d0, None);
         assert_eq!(aggregates(&mut store), recount(&mut store));
+        // Answers dated before days already answered (a clock set back): the running totals of
+        // the later days take them in, and a day before the first starts the story's totals.
+        // (New cards, so the answers are scheduled reviews, not re-drills: those do not count.)
+        answer(
+            &mut store,
+            "nginx-lb.q2",
+            4,
+            d0.plus_days(1),
+            Some("nginx-lb"),
+        );
+        undo.push(answer(
+            &mut store,
+            "nginx-lb.q3",
+            2,
+            d0.minus_days(1),
+            Some("weird-bug"),
+        ));
+        assert_eq!(aggregates(&mut store), recount(&mut store));
         assert!(state(&mut store).contains(",2]"), "{}", state(&mut store));
         for (key, on) in [
             ("perf-tuning.f1", 1),
@@ -566,6 +589,7 @@ mod tests {
                  DROP TRIGGER story_state_card_update; DROP TABLE story_state; DROP VIEW story_state_now;
                  DROP VIEW stats_card_change;
                  DROP TRIGGER stats_review_insert; DROP TRIGGER stats_review_delete;
+                 DROP TRIGGER stats_story_review_insert; DROP TRIGGER stats_story_review_delete;
                  DROP TRIGGER stats_card_insert; DROP TRIGGER stats_card_update; DROP TRIGGER stats_card_delete;
                  DROP TABLE stats_day; DROP TABLE stats_story; DROP TABLE stats_confusion; DROP TABLE stats_card; DROP TRIGGER stats_due_insert; DROP TRIGGER stats_due_update; DROP TRIGGER stats_due_delete; DROP TABLE stats_due;
                  ALTER TABLE card DROP COLUMN easiness_bucket;
@@ -596,23 +620,27 @@ mod tests {
             let rows = stmt.query_map([], |r| r.get::<_, String>(3)).unwrap();
             rows.map(|r| r.unwrap()).collect::<Vec<_>>().join("; ")
         };
-        // The window's answers are one range of days for every story (migration 0016).
+        // The window's answers are two seeks a story in its running totals (migration 0017),
+        // never a range of its days.
         let stories = plan(&format!(
-            "SELECT s.key, s.number, s.title, d.name, w.match_answers, st.recall_easiness
+            "SELECT s.key, s.number, s.title, d.name, {}, st.recall_easiness
              FROM story s
              JOIN deck d ON d.id = s.deck_id
              JOIN story_state st ON st.story_id = s.id
-             LEFT JOIN ({}) w ON w.story_id = s.id
+             {}
              WHERE s.retired = 0 ORDER BY s.number",
-            story_window(None)
+            window_sum("match_answers"),
+            STORY_WINDOW_JOINS
                 .replace("?1", "'2027-01-01'")
                 .replace("?2", "'2027-01-30'")
         ));
         assert!(
             stories.contains("SCAN s USING COVERING INDEX story_catalog")
                 && stories.contains("SEARCH st USING INTEGER PRIMARY KEY (rowid=?)")
-                && stories.contains("SEARCH stats_story USING PRIMARY KEY (day>? AND day<?)")
-                && !stories.contains("TEMP B-TREE FOR ORDER BY"),
+                && stories.contains("SEARCH wa USING PRIMARY KEY (story_id=? AND day=?)")
+                && stories.contains("SEARCH wb USING PRIMARY KEY (story_id=? AND day=?)")
+                && stories.contains("SEARCH stats_story USING PRIMARY KEY (story_id=? AND day<?)")
+                && !stories.contains("TEMP B-TREE"),
             "{stories}"
         );
         // A story's state is refreshed (on each change of its cards) by index: its last grade,
