@@ -137,6 +137,7 @@ impl Session<'_> {
     }
 
     fn ask_match(&mut self, card: &Card) -> Asked<Answered> {
+        self.need_catalog()?;
         self.say(&format!(
             "{}\n{}\n",
             paint::bold("Which story fits?"),
@@ -557,7 +558,10 @@ impl Session<'_> {
         let expected = cloze::answers(&card.front, number);
         let synonyms = match &card.story {
             Some(key) => self.store.synonyms_for_story(key)?,
-            None => self.synonyms.clone(),
+            None => {
+                self.need_catalog()?;
+                self.synonyms.clone()
+            }
         };
         let correct = cloze::is_correct(&typed, &expected, &synonyms);
         let verdict = if typed.trim().is_empty() {

@@ -166,6 +166,8 @@ pub struct Session<'a> {
     /// Catalog positions by story key, for labels.
     by_key: HashMap<String, usize>,
     catalog: Vec<CatalogEntry>,
+    /// Whether `catalog`, `by_key` and `synonyms` hold what the store has (`need_catalog`).
+    catalog_read: bool,
     /// The synonyms match answers are read with (built in and the decks').
     synonyms: crate::core::judge::synonyms::Synonyms,
     /// The catalog read for matching answers, kept between answers.
@@ -212,6 +214,7 @@ impl<'a> Session<'a> {
             selection,
             by_key: HashMap::new(),
             catalog: Vec::new(),
+            catalog_read: false,
             synonyms: Default::default(),
             matcher: Default::default(),
             points_open: false,
@@ -230,8 +233,14 @@ impl<'a> Session<'a> {
     }
 
     /// Reads the story catalog that match answers and completions come from (titles only: a
-    /// recall card reads its one story when it is shown).
-    fn load_catalog(&mut self) -> anyhow::Result<()> {
+    /// recall card reads its one story when it is shown), on first use: only a match card, or a
+    /// cloze of no story, needs it, so a session that starts with another card does not read
+    /// every story before its first card (issue 13). An edit sets `catalog_read` back.
+    fn need_catalog(&mut self) -> anyhow::Result<()> {
+        if self.catalog_read {
+            return Ok(());
+        }
+        self.catalog_read = true;
         self.catalog = self.store.catalog()?;
         self.synonyms = self.store.synonyms_for_answers()?;
         self.matcher = Default::default();
@@ -320,7 +329,6 @@ impl<'a> Session<'a> {
 
     pub fn run(&mut self) -> anyhow::Result<()> {
         let seed = self.rng.next_u64();
-        self.load_catalog()?;
         let raised = match self.build_queue(seed)? {
             Ok(raised) => raised,
             Err(why) => {
@@ -534,7 +542,8 @@ impl<'a> Session<'a> {
             Ok(EditOutcome::Abandoned) => "edit abandoned; nothing changed".to_string(),
             Err(e) => format!("could not edit: {}", crate::cmd::error_text(&e)),
         };
-        self.load_catalog()?;
+        // The edit may have changed a story's title or aliases: read again when next needed.
+        self.catalog_read = false;
         self.say(&format!("{message}\n"))
     }
 
