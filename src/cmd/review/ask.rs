@@ -137,12 +137,14 @@ impl Session<'_> {
     }
 
     fn ask_match(&mut self, card: &Card) -> Asked<Answered> {
-        self.need_catalog()?;
         self.say(&format!(
             "{}\n{}\n",
             paint::bold("Which story fits?"),
             self.wrap(&card.front)
         ))?;
+        // Read while the question is on screen: the user reads it, the catalog is ready before
+        // the first key of the answer.
+        self.need_catalog()?;
         let shown = Instant::now();
         let mut choices: Option<Vec<String>> = None;
         // Tab completion is for a person at a terminal: a piped session never builds the list.

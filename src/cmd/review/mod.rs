@@ -235,7 +235,8 @@ impl<'a> Session<'a> {
     /// Reads the story catalog that match answers and completions come from (titles only: a
     /// recall card reads its one story when it is shown), on first use: only a match card, or a
     /// cloze of no story, needs it, so a session that starts with another card does not read
-    /// every story before its first card (issue 13). An edit sets `catalog_read` back.
+    /// every story before its first card (issue 13); a match card reads it once its question is
+    /// on screen. An edit sets `catalog_read` back.
     fn need_catalog(&mut self) -> anyhow::Result<()> {
         if self.catalog_read {
             return Ok(());
