@@ -241,7 +241,6 @@ impl<'a> Session<'a> {
         if self.catalog_read {
             return Ok(());
         }
-        self.catalog_read = true;
         self.catalog = self.store.catalog()?;
         self.synonyms = self.store.synonyms_for_answers()?;
         self.matcher = Default::default();
@@ -252,6 +251,8 @@ impl<'a> Session<'a> {
             .enumerate()
             .map(|(i, s)| (s.key.clone(), i))
             .collect();
+        // Only once all of it is read: a failed read is tried again by the next card.
+        self.catalog_read = true;
         Ok(())
     }
 
