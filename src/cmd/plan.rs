@@ -135,21 +135,14 @@ fn make(ctx: &Ctx) -> anyhow::Result<Plan> {
             command: "storydrill review --confused --cram".to_string(),
         })
         .collect();
-    let tellings = store.recent_tellings(from)?;
     let mut missed_points = Vec::new();
-    // Only the stories told lately are read (a bounded few), never every story's text.
-    for e in &stories {
-        let Some(told) = tellings.get(&e.key) else {
-            continue;
-        };
-        let Some(s) = store.story(&e.key)? else {
-            continue;
-        };
-        if let Some((point, missed, of)) =
-            readiness::missed_points(&s.points, told).into_iter().next()
+    for told in store.told_stories(from, stories.iter().map(|e| e.key.as_str()))? {
+        if let Some((point, missed, of)) = readiness::missed_points(&told.points, &told.tellings)
+            .into_iter()
+            .next()
         {
             missed_points.push(Missed {
-                story: s.key,
+                story: told.key,
                 point,
                 missed,
                 tellings: of,

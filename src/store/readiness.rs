@@ -5,6 +5,7 @@ use rusqlite::params;
 
 use super::Store;
 use crate::core::readiness::Evidence;
+use crate::core::stats::StoryTellings;
 use crate::core::types::StudyDay;
 
 /// A story's follow-ups' last grades (`story_state.followups`, a JSON list, null for never
@@ -55,7 +56,7 @@ impl Store {
     /// `from` on, newest first, at most `TELLINGS_COUNTED` a story, among the latest
     /// `TELLINGS_SCANNED` of all: read newest first from the `telling` list, so the cost stays
     /// the same however long the review log grows.
-    pub fn recent_tellings(
+    fn recent_tellings(
         &self,
         from: StudyDay,
     ) -> anyhow::Result<std::collections::HashMap<String, Vec<String>>> {
@@ -72,6 +73,30 @@ impl Store {
             let tellings = out.entry(r.get(0)?).or_default();
             if tellings.len() < crate::core::readiness::TELLINGS_COUNTED {
                 tellings.push(r.get(1)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The stories of `keys` told from `from` on (`recent_tellings`), in the order of `keys`, with
+    /// their key points: only these stories' texts are read (a bounded few), never every story's.
+    pub fn told_stories<'k>(
+        &self,
+        from: StudyDay,
+        keys: impl IntoIterator<Item = &'k str>,
+    ) -> anyhow::Result<Vec<StoryTellings>> {
+        let mut told = self.recent_tellings(from)?;
+        let mut out = Vec::new();
+        for key in keys {
+            let Some(tellings) = told.remove(key) else {
+                continue;
+            };
+            if let Some(story) = self.story(key)? {
+                out.push(StoryTellings {
+                    key: story.key,
+                    points: story.points,
+                    tellings,
+                });
             }
         }
         Ok(out)

@@ -251,21 +251,7 @@ impl Store {
             card_line,
         )?;
 
-        let told = self.recent_tellings(window_start)?;
-        let mut tellings = Vec::new();
-        // Only the stories told lately are read (a bounded few), never every story's text.
-        for s in &stories {
-            let Some(told) = told.get(&s.key) else {
-                continue;
-            };
-            if let Some(story) = self.story(&s.key)? {
-                tellings.push(crate::core::stats::StoryTellings {
-                    key: s.key.clone(),
-                    points: story.points,
-                    tellings: told.clone(),
-                });
-            }
-        }
+        let tellings = self.told_stories(window_start, stories.iter().map(|s| s.key.as_str()))?;
         // The latest typed tellings the judge ticked, with the user's ticks: a bounded read.
         let judgements = self
             .query(
